@@ -1,0 +1,55 @@
+// The lab as the engine uses it: the validated file plus what can be derived from it once
+// (interfaces per node, the director, the real servers), so that no caller derives them again.
+import type { LabFile, LabNetwork, LabNode, Role } from '../../../shared/lab-schema.js';
+
+export interface NodeInterface {
+  network: string;
+  /** Interface name inside the container: eth0 for the first network, eth1 for the next. */
+  device: string;
+  ip: string;
+  prefix: number;
+  /** Attached, but the address is added by a lab step. */
+  manual: boolean;
+}
+
+export interface LabNodeModel extends LabNode {
+  interfaces: NodeInterface[];
+}
+
+export interface Lab extends Omit<LabFile, 'nodes'> {
+  nodes: LabNodeModel[];
+  /** Absolute path of the file the lab was read from. */
+  source: string;
+  /** sha256 of the file's bytes: tells a running lab whether its file changed since `up`. */
+  sourceHash: string;
+}
+
+export function nodeByName(lab: Lab, nodeName: string): LabNodeModel | undefined {
+  return lab.nodes.find((n) => n.name === nodeName);
+}
+
+export function nodesWithRole(lab: Lab, role: Role): LabNodeModel[] {
+  return lab.nodes.filter((n) => n.role === role);
+}
+
+export function director(lab: Lab): LabNodeModel {
+  const found = nodesWithRole(lab, 'director')[0];
+  // The validator guarantees exactly one director; this keeps the type honest.
+  if (!found) throw new Error(`lab ${lab.id} has no director`);
+  return found;
+}
+
+/** The address a real server is known by in `ipvsadm -a -r`: its first non-manual address. */
+export function primaryAddress(node: LabNodeModel): string {
+  const iface = node.interfaces.find((i) => !i.manual) ?? node.interfaces[0];
+  if (!iface) throw new Error(`node ${node.name} has no interface`);
+  return iface.ip;
+}
+
+export function serviceUrl(lab: Lab): string {
+  return lab.service.url ?? `http://${lab.service.vip}:${lab.service.port}/`;
+}
+
+export function networkByName(lab: Lab, networkName: string): LabNetwork | undefined {
+  return lab.networks.find((n) => n.name === networkName);
+}

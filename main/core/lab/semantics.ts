@@ -1,0 +1,125 @@
+// Checks a lab against itself: every reference names something that exists, the address plan
+// is consistent, and the lab has the roles LVS-TUN needs. The schema checks shapes; this checks
+// meaning. Each issue carries the field path so the loader can point at the line.
+import type { Check, LabFile } from '../../../shared/lab-schema.js';
+import { ipToNumber, isUsableHost, numberToIp, parseCidr, subnetContains, subnetsOverlap, type Subnet } from './ipv4.js';
+
+export interface SemanticIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+
+  const subnets = new Map<string, Subnet>();
+  lab.networks.forEach((network, i) => {
+    if (subnets.has(network.name)) add(['networks', i, 'name'], `network "${network.name}" is declared twice`);
+    const subnet = parseCidr(network.subnet);
+    if (subnet.network !== ipToNumber(network.subnet.split('/')[0] ?? '')) {
+      add(['networks', i, 'subnet'], `${network.subnet} has host bits set; did you mean ${numberToIp(subnet.network)}/${subnet.prefix}?`);
+    }
+    lab.networks.slice(0, i).forEach((other) => {
+      if (subnetsOverlap(subnet, parseCidr(other.subnet))) {
+        add(['networks', i, 'subnet'], `${network.subnet} overlaps network "${other.name}" (${other.subnet})`);
+      }
+    });
+    if (network.gateway !== undefined && !isUsableHost(subnet, network.gateway)) {
+      add(['networks', i, 'gateway'], `gateway ${network.gateway} is not a host address of ${network.subnet}`);
+    }
+    subnets.set(network.name, subnet);
+  });
+
+  const nodeNames = new Set<string>();
+  const owners = new Map<string, string>(); // address -> "node on network"
+  lab.nodes.forEach((node, i) => {
+    if (nodeNames.has(node.name)) add(['nodes', i, 'name'], `node "${node.name}" is declared twice`);
+    nodeNames.add(node.name);
+    for (const [networkName, address] of Object.entries(node.addresses)) {
+      const ip = typeof address === 'string' ? address : address.ip;
+      const where = ['nodes', i, 'addresses', networkName];
+      const subnet = subnets.get(networkName);
+      if (!subnet) {
+        add(where, `no network named "${networkName}" (networks: ${[...subnets.keys()].join(', ')})`);
+        continue;
+      }
+      if (!isUsableHost(subnet, ip)) {
+        add(where, `${ip} is not a host address of network "${networkName}" (${formatSubnet(lab, networkName)})`);
+        continue;
+      }
+      const owner = owners.get(ip);
+      if (owner) add(where, `${ip} is already the address of ${owner}`);
+      owners.set(ip, `node "${node.name}"`);
+      const gateway = lab.networks.find((n) => n.name === networkName)?.gateway;
+      if (gateway === ip) {
+        add(where, `${ip} is the Docker gateway of network "${networkName}"; pick another gateway for the network`);
+      }
+    }
+    if (node.page !== undefined && node.role !== 'realserver') {
+      add(['nodes', i, 'page'], `only real servers serve a page; "${node.name}" is a ${node.role}`);
+    }
+  });
+
+  const countRole = (role: string) => lab.nodes.filter((n) => n.role === role).length;
+  if (countRole('director') !== 1) add(['nodes'], `a lab needs exactly one director (found ${countRole('director')})`);
+  if (countRole('realserver') < 1) add(['nodes'], 'a lab needs at least one real server');
+  if (countRole('client') < 1) add(['nodes'], 'a lab needs at least one client');
+  lab.nodes.forEach((node, i) => {
+    if (node.role === 'realserver' && node.page === undefined) {
+      add(['nodes', i], `real server "${node.name}" needs a page, so that answers can be told apart`);
+    }
+  });
+
+  const vipOwner = owners.get(lab.service.vip);
+  if (vipOwner) add(['service', 'vip'], `the VIP ${lab.service.vip} is also the address of ${vipOwner}`);
+  if (![...subnets.values()].some((s) => subnetContains(s, lab.service.vip))) {
+    add(['service', 'vip'], `the VIP ${lab.service.vip} is in none of the lab's networks`);
+  }
+
+  const stepIds = new Set<string>();
+  lab.steps.forEach((step, s) => {
+    if (stepIds.has(step.id)) add(['steps', s, 'id'], `step id "${step.id}" is used twice`);
+    stepIds.add(step.id);
+    for (const nodeName of Object.keys(step.commands)) {
+      if (!nodeNames.has(nodeName)) add(['steps', s, 'commands', nodeName], unknownNode(nodeName, nodeNames));
+    }
+    step.checks.forEach((check, c) => {
+      for (const [field, nodeName] of nodeReferences(check)) {
+        if (!nodeNames.has(nodeName)) add(['steps', s, 'checks', c, ...field], unknownNode(nodeName, nodeNames));
+      }
+    });
+  });
+
+  return issues;
+}
+
+/** Every node name a check refers to, with the field that holds it. */
+function nodeReferences(check: Check): [(string | number)[], string][] {
+  const refs: [(string | number)[], string][] = [];
+  if ('node' in check && check.node !== undefined) refs.push([['node'], check.node]);
+  switch (check.kind) {
+    case 'http':
+      refs.push([['from'], check.from]);
+      check.expect.rotation?.forEach((n, i) => refs.push([['expect', 'rotation', i], n]));
+      for (const n of Object.keys(check.expect.counts ?? {})) refs.push([['expect', 'counts', n], n]);
+      break;
+    case 'neighbour':
+      refs.push([['owner'], check.owner]);
+      break;
+    case 'ipvs-realserver':
+      if (!/^\d/.test(check.server)) refs.push([['server'], check.server]);
+      break;
+    default:
+      break;
+  }
+  return refs;
+}
+
+function unknownNode(nodeName: string, known: Set<string>): string {
+  return `no node named "${nodeName}" (nodes: ${[...known].join(', ')})`;
+}
+
+function formatSubnet(lab: LabFile, networkName: string): string {
+  return lab.networks.find((n) => n.name === networkName)?.subnet ?? '?';
+}

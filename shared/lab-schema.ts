@@ -1,0 +1,198 @@
+// The lab file format: one YAML file per lab. This schema is the single definition of what a
+// lab may contain; labs/README.md documents it for trainers, and the loader in main/core/lab
+// maps every violation back to a file, a line and a field.
+import { z } from 'zod';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export const ipv4 = z.string().regex(IPV4, { message: 'expected an IPv4 address such as 172.25.88.1' });
+
+export const cidr = z.string().refine(
+  (value) => {
+    const [address, prefix, ...rest] = value.split('/');
+    if (rest.length > 0 || address === undefined || prefix === undefined) return false;
+    const bits = Number(prefix);
+    return IPV4.test(address) && /^\d+$/.test(prefix) && bits >= 8 && bits <= 30;
+  },
+  { message: 'expected a subnet in CIDR form with a prefix from /8 to /30, such as 172.25.88.0/24' },
+);
+
+// Names become parts of Docker resource names and appear in shell prompts, so keep them plain.
+export const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, { message: 'expected a name of lowercase letters, digits and dashes' });
+
+export const ROLES = ['director', 'realserver', 'client', 'router'] as const;
+export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'lblc', 'lblcr', 'sed', 'nq', 'mh'] as const;
+
+const nodeAddress = z.union([
+  ipv4,
+  z.strictObject({
+    ip: ipv4,
+    // The link is attached but the address is left for a step to add, as in the seed where the
+    // director "gains a second address" by hand.
+    manual: z.boolean().default(false),
+  }),
+]);
+
+const network = z.strictObject({
+  name,
+  subnet: cidr,
+  gateway: ipv4.optional(),
+  description: z.string().optional(),
+});
+
+const node = z.strictObject({
+  name,
+  role: z.enum(ROLES),
+  image: z.string().min(1).optional(),
+  description: z.string().optional(),
+  // One entry per network, in interface order: the first becomes eth0, the next eth1.
+  addresses: z.record(name, nodeAddress).refine((record) => Object.keys(record).length > 0, {
+    message: 'a node needs an address on at least one network',
+  }),
+  // Content of the web page the node serves on port 80 (real servers).
+  page: z.string().min(1).optional(),
+  // Applied when the container is created, so a lab can start from a known kernel state
+  // (for example strict rp_filter as on RHEL) whatever the Docker host's defaults are.
+  sysctls: z.record(z.string().regex(/^net\.[a-z0-9_.-]+$/), z.union([z.string(), z.number()])).optional(),
+});
+
+const service = z.strictObject({
+  vip: ipv4,
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+  port: z.number().int().min(1).max(65535).default(80),
+  scheduler: z.enum(SCHEDULERS).default('rr'),
+  // Where clients send requests when that is not the VIP itself (a NAT in front, for example).
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+const nodeRef = name;
+const directorRef = name.optional();
+
+const httpExpect = z
+  .strictObject({
+    // Strict rotation through these nodes in this cyclic order, starting anywhere.
+    rotation: z.array(nodeRef).min(1).optional(),
+    // Exact number of answers per node.
+    counts: z.record(nodeRef, z.number().int().min(0)).optional(),
+    // Requests that must fail (timeout, refused) at least this many times.
+    failuresAtLeast: z.number().int().min(0).optional(),
+    // Requests that may fail at most this many times; 0 unless said otherwise.
+    failuresAtMost: z.number().int().min(0).optional(),
+  })
+  .refine((e) => e.rotation !== undefined || e.counts !== undefined || e.failuresAtLeast !== undefined, {
+    message: 'say what to expect: rotation, counts or failuresAtLeast',
+  });
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('address'),
+    node: nodeRef,
+    device: z.string().min(1),
+    address: ipv4.optional(), // defaults to the VIP
+    prefix: z.number().int().min(0).max(32).optional(),
+  }),
+  z.strictObject({ kind: z.literal('link'), node: nodeRef, device: z.string().min(1), up: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal('ipvs-service'),
+    node: directorRef,
+    scheduler: z.enum(SCHEDULERS).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('ipvs-realserver'),
+    node: directorRef,
+    server: z.union([nodeRef, ipv4]),
+    port: z.number().int().min(1).max(65535).optional(),
+    forward: z.enum(['tunnel', 'route', 'masq']).default('tunnel'),
+    weight: z.number().int().min(0).optional(),
+    absent: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('sysctl'),
+    node: nodeRef,
+    key: z.string().regex(/^[a-z0-9_.-]+$/),
+    equals: z.union([z.number(), z.string()]),
+  }),
+  z.strictObject({
+    kind: z.literal('arptables'),
+    node: nodeRef,
+    chain: z.enum(['INPUT', 'OUTPUT']),
+    target: z.enum(['DROP', 'mangle', 'ACCEPT']),
+    source: ipv4.optional(),
+    destination: ipv4.optional(),
+    mangleIpSource: ipv4.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('route'),
+    node: nodeRef,
+    destination: z.union([z.literal('default'), cidr, ipv4]),
+    via: ipv4.optional(),
+    device: z.string().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('neighbour'),
+    node: nodeRef,
+    address: ipv4.optional(), // defaults to the VIP
+    owner: nodeRef, // whose MAC address the entry must hold
+  }),
+  z.strictObject({
+    kind: z.literal('http'),
+    from: nodeRef,
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    requests: z.number().int().min(1).max(200).default(6),
+    timeoutSeconds: z.number().min(0.2).max(10).default(2),
+    expect: httpExpect,
+  }),
+  z.strictObject({
+    kind: z.literal('replies-bypass-director'),
+    node: directorRef,
+  }),
+  z.strictObject({
+    kind: z.literal('command'),
+    node: nodeRef,
+    run: z.string().min(1),
+    exitCode: z.number().int().default(0),
+    stdoutIncludes: z.string().optional(),
+    stdoutMatches: z.string().optional(),
+    reason: z.string().optional(), // the human reason to show when it fails
+  }),
+]);
+
+const step = z.strictObject({
+  id: name,
+  title: z.string().min(1),
+  explain: z.string().min(1),
+  // Commands per node, in the order they are typed. Nodes of one step run in parallel.
+  commands: z.record(nodeRef, z.array(z.string().min(1)).min(1)).default({}),
+  checks: z.array(checkSchema).default([]),
+});
+
+export const labSchema = z.strictObject({
+  id: name,
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  seed: z.strictObject({
+    document: z.string().min(1),
+    section: z.string().optional(),
+    title: z.string().optional(),
+  }),
+  departures: z.array(z.strictObject({ what: z.string().min(1), why: z.string().min(1) })).default([]),
+  networks: z.array(network).min(1),
+  nodes: z.array(node).min(1),
+  service,
+  steps: z.array(step).min(1),
+});
+
+export const CHECK_KINDS = checkSchema.options.map((option) => option.shape.kind.value);
+
+export type LabFile = z.infer<typeof labSchema>;
+export type LabNetwork = LabFile['networks'][number];
+export type LabNode = LabFile['nodes'][number];
+export type LabService = LabFile['service'];
+export type LabStep = LabFile['steps'][number];
+export type Check = z.infer<typeof checkSchema>;
+export type CheckKind = Check['kind'];
+export type Role = (typeof ROLES)[number];
+export type Scheduler = (typeof SCHEDULERS)[number];
