@@ -1,0 +1,124 @@
+// The lab node image: built from lab-images/node, tagged by a hash of its build context so that
+// a changed Dockerfile is rebuilt and an unchanged one is never rebuilt.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { LABEL } from './labels.js';
+
+export const NODE_IMAGE_REPO = 'lvs-lab/node';
+export const BASE_IMAGE = 'debian:bookworm-slim';
+
+export interface ImageProgress {
+  image: string;
+  /** 0..1 when known from the build's "Step N/M" lines. */
+  fraction: number | null;
+  message: string;
+}
+
+export async function contextFiles(contextDir: string): Promise<string[]> {
+  const entries = await readdir(contextDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(contextDir, path.join(e.parentPath, e.name)))
+    .filter((file) => file !== 'README.md')
+    .sort();
+}
+
+export async function contextHash(contextDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await contextFiles(contextDir)) {
+    hash.update(file).update('\0').update(await readFile(path.join(contextDir, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+export async function nodeImageTag(contextDir: string): Promise<string> {
+  return `${NODE_IMAGE_REPO}:${await contextHash(contextDir)}`;
+}
+
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Builds the node image unless an image with the same context hash is already there. */
+export async function ensureNodeImage(
+  docker: Docker,
+  contextDir: string,
+  onProgress: (p: ImageProgress) => void = () => undefined,
+): Promise<string> {
+  const tag = await nodeImageTag(contextDir);
+  if (await imageExists(docker, tag)) {
+    onProgress({ image: tag, fraction: 1, message: 'image present' });
+    return tag;
+  }
+  if (!(await imageExists(docker, BASE_IMAGE))) {
+    onProgress({ image: tag, fraction: 0, message: `base image ${BASE_IMAGE} missing; trying to pull it` });
+    try {
+      await pull(docker, BASE_IMAGE);
+    } catch (error) {
+      throw new Error(
+        `the base image ${BASE_IMAGE} is not on this engine and cannot be pulled (${errorText(error)}). ` +
+          'Without a registry, create it offline with: sudo bash lab-images/bootstrap-base.sh',
+      );
+    }
+  }
+  const files = await contextFiles(contextDir);
+  const stream = await docker.buildImage(
+    { context: contextDir, src: files },
+    { t: tag, labels: { [LABEL.managed]: 'true', [LABEL.contextHash]: tag.split(':')[1] ?? '' }, rm: true, forcerm: true },
+  );
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, output: BuildEvent[]) => {
+        const failed = output.find((event) => event.error !== undefined);
+        if (error) reject(error);
+        else if (failed) reject(new Error(`building ${tag} failed: ${failed.error ?? ''}`));
+        else resolve();
+      },
+      (event: BuildEvent) => {
+        const line = (event.stream ?? event.status ?? '').trim();
+        if (!line) return;
+        const step = /^Step (\d+)\/(\d+)/.exec(line);
+        onProgress({ image: tag, fraction: step ? Number(step[1]) / Number(step[2]) : null, message: line });
+      },
+    );
+  });
+  return tag;
+}
+
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+}
+
+async function pull(docker: Docker, image: string): Promise<void> {
+  const stream = await docker.pull(image);
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (error: Error | null) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
+}
+
+export function errorText(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const json = (error as { json?: { message?: string } }).json;
+    if (json?.message) return json.message;
+    if (error instanceof Error) return error.message;
+  }
+  return String(error);
+}

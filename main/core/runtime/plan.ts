@@ -1,0 +1,130 @@
+// Turns a lab into the exact Docker objects to create. Pure: no engine calls, so the address
+// plan and the security settings are unit-tested without Docker.
+import type Docker from 'dockerode';
+import { ipToNumber, numberToIp, parseCidr } from '../lab/ipv4.js';
+import type { Lab, LabNodeModel } from '../lab/model.js';
+import { containerName, LABEL, networkName } from '../docker/labels.js';
+
+export interface InstanceInfo {
+  id: string;
+  startedAt: string;
+}
+
+export interface EngineTraits {
+  /** The engine confines containers with AppArmor, which blocks /proc/sys writes by default. */
+  apparmor: boolean;
+}
+
+/** The capabilities a lab node needs: ip, ipvsadm, arptables, iptables (NET_ADMIN); ping, tcpdump (NET_RAW). */
+export const NODE_CAPABILITIES = ['NET_ADMIN', 'NET_RAW'];
+
+export function labLabels(lab: Lab, instance: InstanceInfo): Record<string, string> {
+  return {
+    [LABEL.managed]: 'true',
+    [LABEL.lab]: lab.id,
+    [LABEL.instance]: instance.id,
+    [LABEL.source]: lab.source,
+    [LABEL.sourceHash]: lab.sourceHash,
+    [LABEL.startedAt]: instance.startedAt,
+  };
+}
+
+/**
+ * Docker keeps one address of each network for its bridge. The seed labs put the director at
+ * .1, Docker's usual choice, so the gateway must be an address no lab node and no VIP uses:
+ * the one the lab declares, or the highest free host address.
+ */
+export function dockerGateway(lab: Lab, networkNameInLab: string): string {
+  const network = lab.networks.find((n) => n.name === networkNameInLab);
+  if (!network) throw new Error(`no network ${networkNameInLab} in lab ${lab.id}`);
+  if (network.gateway !== undefined) return network.gateway;
+  const used = new Set<number>([ipToNumber(lab.service.vip)]);
+  for (const node of lab.nodes) for (const i of node.interfaces) used.add(ipToNumber(i.ip));
+  const subnet = parseCidr(network.subnet);
+  for (let candidate = subnet.last - 1; candidate > subnet.first; candidate--) {
+    if (!used.has(candidate)) return numberToIp(candidate);
+  }
+  throw new Error(`network ${network.name} (${network.subnet}) has no free address for Docker's gateway`);
+}
+
+export function networkCreateOptions(lab: Lab, networkNameInLab: string, instance: InstanceInfo) {
+  const network = lab.networks.find((n) => n.name === networkNameInLab);
+  if (!network) throw new Error(`no network ${networkNameInLab} in lab ${lab.id}`);
+  return {
+    Name: networkName(lab.id, network.name),
+    Driver: 'bridge',
+    // Internal: no route out of the machine. Lab traffic stays between the lab's containers.
+    Internal: true,
+    CheckDuplicate: true,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: dockerGateway(lab, network.name) }] },
+    Labels: { ...labLabels(lab, instance), [LABEL.network]: network.name },
+  } satisfies Docker.NetworkCreateOptions;
+}
+
+export function containerCreateOptions(
+  lab: Lab,
+  node: LabNodeModel,
+  image: string,
+  instance: InstanceInfo,
+  traits: EngineTraits,
+): Docker.ContainerCreateOptions {
+  const [first] = node.interfaces;
+  if (!first) throw new Error(`node ${node.name} has no network`);
+  // systempaths=unconfined lifts Docker's read-only /proc/sys so that the lab's sysctl steps work
+  // without --privileged; on AppArmor hosts the default profile still denies those writes.
+  const securityOpt = ['systempaths=unconfined', 'no-new-privileges'];
+  if (traits.apparmor) securityOpt.push('apparmor=unconfined');
+  return {
+    name: containerName(lab.id, node.name),
+    Hostname: node.name,
+    Image: image,
+    Env: node.page === undefined ? [] : [`LVS_LAB_PAGE=${node.page}`],
+    Labels: { ...labLabels(lab, instance), [LABEL.node]: node.name, [LABEL.role]: node.role },
+    HostConfig: {
+      NetworkMode: networkName(lab.id, first.network),
+      CapAdd: NODE_CAPABILITIES,
+      SecurityOpt: securityOpt,
+      Sysctls: Object.fromEntries(Object.entries(node.sysctls ?? {}).map(([k, v]) => [k, String(v)])),
+      RestartPolicy: { Name: 'no' },
+      // Lab nodes are tiny; this stops a runaway command in one node from starving the desktop.
+      Memory: 256 * 1024 * 1024,
+      PidsLimit: 512,
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [networkName(lab.id, first.network)]: { IPAMConfig: { IPv4Address: first.ip } } },
+    },
+  };
+}
+
+/**
+ * Shell script run once in each node after start: give every interface the name the lab uses
+ * (Docker does not promise an order for a container's second network), then remove the
+ * addresses the lab's steps add by hand. `macs` maps lab network name to the MAC Docker gave it.
+ */
+export function interfaceSetupScript(node: LabNodeModel, macs: Record<string, string>): string {
+  // Docker gives containers on internal networks a default route via its bridge. A lab node
+  // starts like a host on an isolated segment, with no default route: the lab's steps add the
+  // ones the seed adds, and nothing can leave the lab by accident.
+  const lines = ['set -e', 'ip route del default 2>/dev/null || true'];
+  if (node.interfaces.length > 1) {
+    // Two passes through temporary names, so that swapping eth0 and eth1 cannot collide.
+    node.interfaces.forEach((iface, index) => {
+      const mac = macs[iface.network];
+      if (!mac) throw new Error(`no MAC address for ${node.name} on ${iface.network}`);
+      lines.push(
+        `dev=$(ip -o link | awk -v mac=${mac} '$0 ~ mac {sub(/@.*/, "", $2); sub(/:$/, "", $2); print $2; exit}')`,
+        `[ -n "$dev" ] || { echo "no interface with MAC ${mac}" >&2; exit 1; }`,
+        `ip link set "$dev" down`,
+        `ip link set "$dev" name lvstmp${index}`,
+      );
+    });
+    node.interfaces.forEach((iface, index) => {
+      lines.push(`ip link set lvstmp${index} name ${iface.device}`, `ip link set ${iface.device} up`);
+    });
+  }
+  for (const iface of node.interfaces.filter((i) => i.manual)) {
+    lines.push(`ip addr del ${iface.ip}/${iface.prefix} dev ${iface.device}`);
+  }
+  return lines.join('\n');
+}
