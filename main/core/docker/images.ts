@@ -85,7 +85,8 @@ export async function ensureNodeImage(
       },
       (event: BuildEvent) => {
         const line = (event.stream ?? event.status ?? '').trim();
-        if (!line) return;
+        // Keep the lines a person reads: the steps and what they print, not layer bookkeeping.
+        if (!line || line.startsWith('--->') || line.startsWith('Removing intermediate')) return;
         const step = /^Step (\d+)\/(\d+)/.exec(line);
         onProgress({ image: tag, fraction: step ? Number(step[1]) / Number(step[2]) : null, message: line });
       },

@@ -71,10 +71,6 @@ export function containerCreateOptions(
 ): Docker.ContainerCreateOptions {
   const [first] = node.interfaces;
   if (!first) throw new Error(`node ${node.name} has no network`);
-  // systempaths=unconfined lifts Docker's read-only /proc/sys so that the lab's sysctl steps work
-  // without --privileged; on AppArmor hosts the default profile still denies those writes.
-  const securityOpt = ['systempaths=unconfined', 'no-new-privileges'];
-  if (traits.apparmor) securityOpt.push('apparmor=unconfined');
   return {
     name: containerName(lab.id, node.name),
     Hostname: node.name,
@@ -84,7 +80,7 @@ export function containerCreateOptions(
     HostConfig: {
       NetworkMode: networkName(lab.id, first.network),
       CapAdd: NODE_CAPABILITIES,
-      SecurityOpt: securityOpt,
+      ...writableProcSys(traits),
       Sysctls: Object.fromEntries(Object.entries(node.sysctls ?? {}).map(([k, v]) => [k, String(v)])),
       RestartPolicy: { Name: 'no' },
       // Lab nodes are tiny; this stops a runaway command in one node from starving the desktop.
@@ -94,6 +90,19 @@ export function containerCreateOptions(
     NetworkingConfig: {
       EndpointsConfig: { [networkName(lab.id, first.network)]: { IPAMConfig: { IPv4Address: first.ip } } },
     },
+  };
+}
+
+/**
+ * Lets the lab's sysctl steps write /proc/sys without --privileged. The docker CLI's
+ * `--security-opt systempaths=unconfined` is this on the wire: no masked and no read-only paths.
+ * On AppArmor hosts the default profile still denies /proc/sys writes, so it is lifted there too.
+ */
+export function writableProcSys(traits: EngineTraits) {
+  return {
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+    SecurityOpt: ['no-new-privileges', ...(traits.apparmor ? ['apparmor=unconfined'] : [])],
   };
 }
 

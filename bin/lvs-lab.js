@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (npm run build writes out/).
+import { run } from '../out/main/cli/lvs-lab.js';
+
+await run(process.argv.slice(2));

@@ -1,0 +1,129 @@
+// How the CLI prints results for a person. Colour only on a terminal.
+import type { PreflightReport } from '../../shared/preflight.js';
+import type { ProgressEvent } from '../../shared/progress.js';
+import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
+import type { LabInstanceStatus } from '../../shared/status.js';
+import type { LabSummary, StepInfo } from '../core/lab-service.js';
+import type { LoadModulesResult } from '../core/preflight/load-modules.js';
+
+const tty = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+const paint = (code: number) => (text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
+const green = paint(32);
+const red = paint(31);
+const yellow = paint(33);
+const dim = paint(2);
+const bold = paint(1);
+
+const mark = (ok: boolean) => (ok ? green('✓') : red('✗'));
+
+export function progressLine(e: ProgressEvent): string {
+  const state = e.state === 'done' ? green('done') : e.state === 'failed' ? red('failed') : '...';
+  const fraction = e.fraction != null && e.state === 'working' ? ` ${Math.round(e.fraction * 100)}%` : '';
+  return `${dim(`[${e.phase}]`)} ${e.name} ${state}${fraction}${e.message ? dim(` ${e.message}`) : ''}\n`;
+}
+
+export function labList(labs: LabSummary[]): string {
+  return labs
+    .map((l) =>
+      l.error
+        ? `${red(l.id)}  ${red('does not load:')}\n${l.error}`
+        : `${bold(l.id)}  ${l.title}\n  ${l.difficulty}, ${l.steps} steps, follows ${l.seed}\n  ${dim(l.summary)}`,
+    )
+    .join('\n\n');
+}
+
+export function preflight(report: PreflightReport): string {
+  const lines = [bold(`Docker Engine at ${report.endpoint}`)];
+  for (const item of report.items) {
+    const icon = item.status === 'ok' ? green('✓') : item.status === 'warn' ? yellow('!') : item.status === 'fail' ? red('✗') : dim('-');
+    lines.push(`${icon} ${item.title}: ${item.detail}`);
+    // The fixes for this engine's platform; --json lists every platform's.
+    const platform = report.engine?.platform;
+    const fixes = item.fixes.filter((f) => platform === undefined || f.platform === platform);
+    for (const fix of fixes) lines.push(`    ${dim(`fix (${fix.platform}):`)} ${fix.text}`);
+  }
+  lines.push(report.ok ? green('The labs can run on this engine.') : red('Some labs cannot run on this engine; see the fixes above.'));
+  return lines.join('\n');
+}
+
+export function loadModules(result: LoadModulesResult): string {
+  const lines = result.loaded.map((m) => `${green('✓')} loaded ${m}`);
+  for (const f of result.failed) lines.push(`${red('✗')} ${f.module}: ${f.message}`);
+  return lines.join('\n');
+}
+
+export function started(status: LabInstanceStatus): string {
+  return `${green('started')} ${status.labId} (instance ${status.instance})\n${nodes(status)}\n\nNext: lvs-lab steps`;
+}
+
+function nodes(status: LabInstanceStatus): string {
+  return status.nodes
+    .slice()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((n) => `  ${n.name.padEnd(10)} ${n.role.padEnd(10)} ${(n.state === 'running' ? green : red)(n.state.padEnd(8))} ${Object.values(n.addresses).join(', ')}`)
+    .join('\n');
+}
+
+export function status(all: LabInstanceStatus[]): string {
+  if (all.length === 0) return 'no lab is running';
+  return all
+    .map((s) => {
+      const health = s.health === 'running' ? green(s.health) : s.health === 'degraded' ? yellow(s.health) : red(s.health);
+      const problems = s.problems.map((p) => `  ${yellow('!')} ${p}`).join('\n');
+      const networks = s.networks.map((n) => `${n.name} ${n.subnet}`).join(', ');
+      return `${bold(s.labId)} ${health} (instance ${s.instance}, started ${s.startedAt})\n  networks: ${networks || 'none'}\n${nodes(s)}${problems ? `\n${problems}` : ''}`;
+    })
+    .join('\n\n');
+}
+
+export function steps(list: StepInfo[]): string {
+  return list
+    .map((s, i) => {
+      const state = s.progress.checksOk === true ? green('done') : s.progress.checksOk === false ? red('checks failed') : s.progress.appliedAt ? yellow('applied') : dim('to do');
+      const commands = Object.entries(s.commands)
+        .map(([node, cmds]) => cmds.map((c) => `    ${dim(`${node}#`)} ${c}`).join('\n'))
+        .join('\n');
+      return `${bold(`${i + 1}. ${s.title}`)} ${dim(`[${s.id}]`)} ${state}\n${commands}`;
+    })
+    .join('\n\n');
+}
+
+export function checkResult(result: StepCheckResult): string {
+  const lines = [`${mark(result.ok)} ${bold(result.stepId)}`];
+  for (const c of result.checks) lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
+  return lines.join('\n');
+}
+
+export function stepResult(run: StepRunResult, check: StepCheckResult): string {
+  const lines = [`${mark(run.ok && check.ok)} ${bold(run.stepId)}`];
+  for (const c of run.commands) {
+    const state = c.exitCode === 0 ? green('ok') : c.alreadyDone ? yellow('already done') : red(`exit ${c.exitCode}`);
+    lines.push(`  ${dim(`${c.node}#`)} ${c.command}  ${state}`);
+    if (c.exitCode !== 0 && c.output) lines.push(c.output.split('\n').map((l) => `      ${l}`).join('\n'));
+  }
+  for (const s of run.skipped) lines.push(`  ${dim(`${s.node}# ${s.command}  not run`)}`);
+  for (const c of check.checks) lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
+  return lines.join('\n');
+}
+
+export function orphans(list: LabInstanceStatus[]): string {
+  const lines = ['Found labs left behind:'];
+  for (const o of list) lines.push(`  ${o.labId} (instance ${o.instance}): ${o.problems.join('; ') || o.health}`);
+  lines.push('Remove them with: lvs-lab cleanup --yes');
+  return lines.join('\n');
+}
+
+/** Quotes an argument of `exec NODE -- CMD...` for the node's shell. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A clear sentence for the usual ways the engine is out of reach. */
+export function engineError(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT' || code === 'ECONNREFUSED') {
+    return 'the Docker Engine is not running (run `lvs-lab preflight` for how to start it)';
+  }
+  if (code === 'EACCES') return 'permission denied on the Docker socket (run `lvs-lab preflight` for the fix)';
+  return null;
+}

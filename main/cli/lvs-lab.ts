@@ -1,0 +1,205 @@
+// lvs-lab: the command-line shell of LVS Lab. Readable output by default, --json for scripts,
+// a non-zero exit status whenever something failed.
+import { parseArgs } from 'node:util';
+import type { ProgressEvent } from '../../shared/progress.js';
+import { formatIssue, LabLoadError, loadLabFile } from '../core/lab/loader.js';
+import { LabService } from '../core/lab-service.js';
+import { defaultPaths } from '../core/paths.js';
+import { LabError } from '../core/runtime/lab-runtime.js';
+import { errorText } from '../core/docker/images.js';
+import { attachShell } from './shell.js';
+import * as show from './format.js';
+
+const USAGE = `Usage: lvs-lab <command> [options]
+
+Commands:
+  list                       the labs and what they teach
+  validate FILE...           check lab files; errors name the file, line and field
+  preflight [--load-modules] can this Docker Engine run LVS-TUN labs? (--load-modules: load the
+                             host's kernel modules through a one-shot privileged container)
+  up LAB                     start a lab (an id from \`list\`, or a lab file)
+  status                     the labs on the engine, their nodes and health
+  steps                      the steps of the running lab and their progress
+  run STEP | --all           apply a step (id or number) and check it
+  check [STEP]               check one step, or every step
+  exec NODE -- CMD...        run a command in a node
+  shell NODE                 an interactive shell in a node
+  down [LAB]                 stop a lab and remove exactly its containers and networks
+  cleanup [--yes] [--all]    find labs left behind by a crash and remove them
+
+Options:
+  --lab ID   which running lab, when several run
+  --json     machine-readable output
+  -h, --help this help`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const dashDash = argv.indexOf('--');
+  const own = dashDash === -1 ? argv : argv.slice(0, dashDash);
+  const rest = dashDash === -1 ? [] : argv.slice(dashDash + 1);
+  const { values, positionals } = parseArgs({
+    args: own,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      lab: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      'load-modules': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const json = values.json;
+  const out = (data: unknown, text: () => string) => {
+    console.log(json ? JSON.stringify(data, null, 2) : text());
+  };
+  const progress = (event: ProgressEvent) => {
+    if (!json) process.stderr.write(show.progressLine(event));
+  };
+
+  if (command === 'validate') return validate(args, json);
+  const service = new LabService(defaultPaths());
+
+  switch (command) {
+    case 'list': {
+      const labs = await service.listLabs();
+      out(labs, () => show.labList(labs));
+      return labs.some((l) => l.error) ? 1 : 0;
+    }
+    case 'preflight': {
+      const report = await service.preflight(progress);
+      if (values['load-modules']) {
+        if (!report.engine) throw new LabError('the Docker Engine is not reachable, so no module can be loaded');
+        const loaded = await service.loadModules();
+        const after = await service.preflight(progress);
+        out({ loadModules: loaded, report: after }, () => show.loadModules(loaded) + '\n\n' + show.preflight(after));
+        return after.ok ? 0 : 1;
+      }
+      out(report, () => show.preflight(report));
+      return report.ok ? 0 : 1;
+    }
+    case 'up': {
+      const ref = args[0] ?? values.lab;
+      if (!ref) throw new UsageError('say which lab to start: lvs-lab up <lab>');
+      const status = await service.up(ref, progress);
+      out(status, () => show.started(status));
+      return 0;
+    }
+    case 'status': {
+      const all = await service.status();
+      out(all, () => show.status(all));
+      return all.some((s) => s.health !== 'running') ? 1 : 0;
+    }
+    case 'steps': {
+      const steps = await service.steps(values.lab);
+      out(steps, () => show.steps(steps));
+      return 0;
+    }
+    case 'run': {
+      if (values.all) {
+        const results = await service.runAll(values.lab, (r) => {
+          if (!json) console.log(show.stepResult(r.run, r.check));
+        });
+        if (json) out(results, () => '');
+        return results.every((r) => r.run.ok && r.check.ok) ? 0 : 1;
+      }
+      const stepId = args[0];
+      if (!stepId) throw new UsageError('say which step to run (id or number), or --all');
+      const result = await service.runStep(stepId, values.lab);
+      out(result, () => show.stepResult(result.run, result.check));
+      return result.run.ok && result.check.ok ? 0 : 1;
+    }
+    case 'check': {
+      const results = await service.check(args[0], values.lab);
+      out(results, () => results.map(show.checkResult).join('\n'));
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
+    case 'exec': {
+      const node = args[0];
+      if (!node || rest.length === 0) throw new UsageError('usage: lvs-lab exec NODE -- COMMAND...');
+      const result = await service.exec(node, rest.map(show.shellWord).join(' '), values.lab);
+      if (json) out(result, () => '');
+      else {
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+      }
+      return result.exitCode;
+    }
+    case 'shell': {
+      const node = args[0];
+      if (!node) throw new UsageError('usage: lvs-lab shell NODE');
+      const { lab } = await service.running(values.lab);
+      return attachShell(await service.runtime.nodeContainer(lab.id, node));
+    }
+    case 'down': {
+      const removed = await service.down(args[0] ?? values.lab, progress);
+      out(removed, () => `removed ${removed.containers} containers and ${removed.networks} networks`);
+      return 0;
+    }
+    case 'cleanup': {
+      const candidates = values.all ? await service.status() : await service.orphans();
+      if (candidates.length === 0) {
+        out({ removed: [] }, () => 'nothing to clean up: no lab was left behind');
+        return 0;
+      }
+      if (!values.yes) {
+        out({ found: candidates, removed: [] }, () => show.orphans(candidates));
+        return 1;
+      }
+      const removed = await service.cleanup(candidates.map((c) => c.instance), progress);
+      out({ found: candidates, removed }, () => `removed ${removed.containers} containers and ${removed.networks} networks`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function validate(files: string[], json: boolean): Promise<number> {
+  if (files.length === 0) throw new UsageError('usage: lvs-lab validate FILE...');
+  const results = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const lab = await loadLabFile(file);
+        return { file, ok: true, id: lab.id, issues: [] };
+      } catch (error) {
+        if (error instanceof LabLoadError) return { file, ok: false, id: null, issues: error.issues };
+        throw error;
+      }
+    }),
+  );
+  if (json) console.log(JSON.stringify(results, null, 2));
+  else {
+    for (const r of results) {
+      if (r.ok) console.log(`${r.file}: ok (lab ${r.id ?? ''})`);
+      else for (const issue of r.issues) console.error(formatIssue(issue));
+    }
+  }
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`lvs-lab: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (error instanceof LabError) {
+      console.error(`lvs-lab: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+      process.exitCode = 1;
+    } else if (error instanceof LabLoadError) {
+      console.error(error.message);
+      process.exitCode = 1;
+    } else {
+      console.error(`lvs-lab: ${show.engineError(error) ?? errorText(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// Applies a lab step (its commands, one exec per node, nodes in parallel) and checks it.
+import { randomBytes } from 'node:crypto';
+import type { Check, LabStep } from '../../../shared/lab-schema.js';
+import type { CheckResult, CommandResult, StepCheckResult, StepRunResult } from '../../../shared/results.js';
+import type { ExecResult } from '../docker/exec.js';
+import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
+import { evaluateHttp, evaluateStateCheck } from '../checks/evaluate.js';
+import { gatherFacts } from '../checks/facts.js';
+import { attribute, curlSamplesScript, parseCurlSamples, shellQuote } from '../parsers/index.js';
+
+export type NodeExec = (node: string, script: string, timeoutMs?: number) => Promise<ExecResult>;
+
+/**
+ * Errors that mean "this is already done", so that running a step twice is harmless:
+ * iproute2's RTNETLINK "File exists", ipvsadm's duplicate service or destination.
+ */
+const ALREADY_DONE = [/RTNETLINK answers: File exists/, /Service already exists/, /Destination already exists/];
+
+export function parseCommandsOutput(node: string, commands: readonly string[], output: string, marker: string) {
+  const results: CommandResult[] = [];
+  const pattern = new RegExp(`^${marker} (\\d+)\\n([\\s\\S]*?)^${marker}-rc \\d+ (\\d+)$`, 'gm');
+  for (const match of output.matchAll(pattern)) {
+    const index = Number(match[1]);
+    const text = match[2] ?? '';
+    const exitCode = Number(match[3]);
+    results.push({
+      node,
+      command: commands[index] ?? '',
+      exitCode,
+      output: text.replace(/\n$/, ''),
+      alreadyDone: exitCode !== 0 && ALREADY_DONE.some((p) => p.test(text)),
+    });
+  }
+  return results;
+}
+
+export async function runStep(step: LabStep, exec: NodeExec): Promise<StepRunResult> {
+  const perNode = await Promise.all(
+    Object.entries(step.commands).map(async ([node, commands]) => {
+      const marker = `@@lvslab-${randomBytes(6).toString('hex')}`;
+      const result = await exec(node, commandsScript(commands, marker), 120_000);
+      const ran = parseCommandsOutput(node, commands, result.stdout, marker);
+      const skipped = commands.slice(ran.length).map((command) => ({ node, command }));
+      return { ran, skipped };
+    }),
+  );
+  const commands = perNode.flatMap((p) => p.ran);
+  const skipped = perNode.flatMap((p) => p.skipped);
+  const ok = skipped.length === 0 && commands.every((c) => c.exitCode === 0 || c.alreadyDone);
+  return { stepId: step.id, ok, commands, skipped };
+}
+
+/**
+ * One script for a node's commands. Each runs in its own subshell with stderr folded into
+ * stdout, so its output keeps its order, and the node stops at the first command that really
+ * failed, as a person would.
+ */
+export function commandsScript(commands: readonly string[], marker: string): string {
+  const done = ALREADY_DONE.map((p) => p.source).join('|');
+  return commands
+    .map(
+      (command, i) =>
+        `echo '${marker} ${i}'; out=$( ( ${command}\n) 2>&1 ); rc=$?; [ -n "$out" ] && printf '%s\\n' "$out"; ` +
+        `echo "${marker}-rc ${i} $rc"; if [ $rc -ne 0 ] && ! printf '%s' "$out" | grep -qE ${shellQuote(done)}; then exit $rc; fi`,
+    )
+    .join('\n');
+}
+
+export async function checkStep(lab: Lab, step: LabStep, exec: NodeExec): Promise<StepCheckResult> {
+  const checks = await runChecks(lab, step.checks, exec);
+  return { stepId: step.id, ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * Runs the checks in two phases: first those that act (HTTP requests, commands), in order, then
+ * one read of every node's state for the rest, so that counters read after the requests.
+ */
+export async function runChecks(lab: Lab, checks: readonly Check[], exec: NodeExec): Promise<CheckResult[]> {
+  const acted = new Map<Check, CheckResult>();
+  for (const check of checks) {
+    if (check.kind === 'http') acted.set(check, await runHttpCheck(lab, check, exec));
+    if (check.kind === 'command') acted.set(check, await runCommandCheck(check, exec));
+  }
+  const stateChecks = checks.filter((c) => c.kind !== 'http' && c.kind !== 'command');
+  const facts = stateChecks.length > 0 ? await gatherFacts(lab, stateChecks, (node, script) => exec(node, script, 30_000)) : new Map();
+  return checks.map((check) => acted.get(check) ?? evaluateStateCheck(check, lab, facts));
+}
+
+async function runHttpCheck(lab: Lab, check: Extract<Check, { kind: 'http' }>, exec: NodeExec): Promise<CheckResult> {
+  const url = check.url ?? serviceUrl(lab);
+  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
+  try {
+    const budget = check.requests * (check.timeoutSeconds + 1) * 1000 + 10_000;
+    const result = await exec(check.from, curlSamplesScript(url, check.requests, check.timeoutSeconds), budget);
+    return evaluateHttp(check, lab, attribute(parseCurlSamples(result.stdout), pages));
+  } catch (error) {
+    return { kind: check.kind, label: `requests from ${check.from} to ${url}`, ok: false, reason: (error as Error).message };
+  }
+}
+
+async function runCommandCheck(check: Extract<Check, { kind: 'command' }>, exec: NodeExec): Promise<CheckResult> {
+  const label = check.reason === undefined ? `\`${check.run}\` on ${check.node} succeeds` : `not: ${check.reason}`;
+  try {
+    const result = await exec(check.node, check.run, 30_000);
+    const output = result.stdout + result.stderr;
+    const because = (why: string) => check.reason ?? why;
+    if (result.exitCode !== check.exitCode) {
+      return { kind: check.kind, label, ok: false, reason: because(`\`${check.run}\` on ${check.node} exited ${result.exitCode}, expected ${check.exitCode}: ${output.trim().slice(0, 200)}`) };
+    }
+    if (check.stdoutIncludes !== undefined && !result.stdout.includes(check.stdoutIncludes)) {
+      return { kind: check.kind, label, ok: false, reason: because(`the output of \`${check.run}\` on ${check.node} lacks "${check.stdoutIncludes}"`) };
+    }
+    if (check.stdoutMatches !== undefined && !new RegExp(check.stdoutMatches, 'm').test(result.stdout)) {
+      return { kind: check.kind, label, ok: false, reason: because(`the output of \`${check.run}\` on ${check.node} does not match /${check.stdoutMatches}/`) };
+    }
+    return { kind: check.kind, label, ok: true };
+  } catch (error) {
+    return { kind: check.kind, label, ok: false, reason: (error as Error).message };
+  }
+}

@@ -1,0 +1,253 @@
+// The one entry point of the core. The CLI calls it directly; the desktop and browser shells
+// call it through the API contract. It knows labs by id, finds running labs by their Docker
+// labels, and keeps step progress per running instance.
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { LabStep } from '../../shared/lab-schema.js';
+import type { PreflightReport } from '../../shared/preflight.js';
+import type { ProgressListener } from '../../shared/progress.js';
+import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
+import type { LabInstanceStatus } from '../../shared/status.js';
+import { connectEngine } from './docker/engine.js';
+import type { ExecResult } from './docker/exec.js';
+import { ensureNodeImage } from './docker/images.js';
+import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
+import type { Lab } from './lab/model.js';
+import type { AppPaths } from './paths.js';
+import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
+import { runPreflight } from './preflight/preflight.js';
+import { ProgressStore, type StepProgress } from './progress-store.js';
+import { LabError, LabRuntime } from './runtime/lab-runtime.js';
+import { checkStep, runChecks, runStep, type NodeExec } from './engine/step-runner.js';
+
+export interface LabSummary {
+  id: string;
+  title: string;
+  summary: string;
+  difficulty: string;
+  seed: string;
+  file: string;
+  steps: number;
+  /** Set when the file does not load: what is wrong and where. */
+  error?: string;
+}
+
+export interface StepInfo {
+  id: string;
+  title: string;
+  explain: string;
+  commands: Record<string, string[]>;
+  checks: number;
+  progress: StepProgress;
+}
+
+export interface RunningLab {
+  lab: Lab;
+  status: LabInstanceStatus;
+}
+
+export class LabService {
+  readonly runtime: LabRuntime;
+  private readonly progress: ProgressStore;
+
+  constructor(
+    readonly paths: AppPaths,
+    readonly docker: Docker = connectEngine(),
+  ) {
+    this.runtime = new LabRuntime(docker, { imageContext: paths.imageContext });
+    this.progress = new ProgressStore(paths.stateDir);
+  }
+
+  async listLabs(): Promise<LabSummary[]> {
+    const files = (await readdir(this.paths.labsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    return Promise.all(
+      files.map(async (file): Promise<LabSummary> => {
+        const full = path.join(this.paths.labsDir, file);
+        try {
+          const lab = await loadLabFile(full);
+          return {
+            id: lab.id,
+            title: lab.title,
+            summary: lab.summary.trim(),
+            difficulty: lab.difficulty,
+            seed: `seed ${lab.seed.document}${lab.seed.section ? ` ${lab.seed.section}` : ''}`,
+            file: full,
+            steps: lab.steps.length,
+          };
+        } catch (error) {
+          const message = error instanceof LabLoadError ? error.issues.map(formatIssue).join('\n') : String(error);
+          return { id: path.basename(file).replace(/\.ya?ml$/, ''), title: '', summary: '', difficulty: '', seed: '', file: full, steps: 0, error: message };
+        }
+      }),
+    );
+  }
+
+  /** A lab by id (a file in the labs folder) or by path (a trainer's own file). */
+  async resolveLab(ref: string): Promise<Lab> {
+    if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadLabFile(ref);
+    const file = ['.yaml', '.yml'].map((ext) => path.join(this.paths.labsDir, `${ref}${ext}`)).find((f) => existsSync(f));
+    if (!file) {
+      const known = (await this.listLabs()).map((l) => l.id).join(', ');
+      throw new LabError(`no lab "${ref}" (labs: ${known})`, 'or give the path of a lab file');
+    }
+    return loadLabFile(file);
+  }
+
+  preflight(onProgress?: ProgressListener): Promise<PreflightReport> {
+    return runPreflight(this.docker, { imageContext: this.paths.imageContext, onProgress });
+  }
+
+  async loadModules(): Promise<LoadModulesResult> {
+    const image = await ensureNodeImage(this.docker, this.paths.imageContext);
+    return loadHostModules(this.docker, image);
+  }
+
+  async up(ref: string, onProgress?: ProgressListener): Promise<LabInstanceStatus> {
+    const lab = await this.resolveLab(ref);
+    return this.runtime.up(lab, onProgress);
+  }
+
+  /** Every lab on the engine, with its health judged against its lab file. */
+  async status(): Promise<LabInstanceStatus[]> {
+    const instances = await this.runtime.instances();
+    return Promise.all(instances.map((instance) => this.judge(instance)));
+  }
+
+  private async judge(instance: LabInstanceStatus): Promise<LabInstanceStatus> {
+    const problems: string[] = [];
+    let health: LabInstanceStatus['health'] = 'running';
+    let lab: Lab | null = null;
+    try {
+      lab = await loadLabFile(instance.source);
+    } catch {
+      problems.push(`its lab file ${instance.source} is gone or no longer valid`);
+    }
+    if (lab) {
+      if (lab.sourceHash !== instance.sourceHash) problems.push('its lab file changed since the lab was started');
+      for (const node of lab.nodes) {
+        if (!instance.nodes.some((n) => n.name === node.name)) problems.push(`node ${node.name} is missing`);
+      }
+      for (const network of lab.networks) {
+        if (!instance.networks.some((n) => n.name === network.name)) problems.push(`network ${network.name} is missing`);
+      }
+    }
+    const missing = problems.some((p) => p.includes('missing') || p.includes('gone'));
+    if (missing || instance.nodes.length === 0) health = 'orphaned';
+    for (const node of instance.nodes) {
+      if (node.state !== 'running') {
+        problems.push(`node ${node.name} is ${node.state} (${node.status})`);
+        if (health === 'running') health = 'degraded';
+      }
+    }
+    return { ...instance, health, problems };
+  }
+
+  /** The running lab with this id, or the only running lab when no id is given. */
+  async running(labId?: string): Promise<RunningLab> {
+    const all = (await this.status()).filter((s) => s.health !== 'orphaned');
+    const matching = labId === undefined ? all : all.filter((s) => s.labId === labId);
+    if (matching.length === 0) {
+      throw new LabError(labId ? `lab ${labId} is not running` : 'no lab is running', 'start one with: lvs-lab up <lab>');
+    }
+    const status = matching[0];
+    if (matching.length > 1 || !status) {
+      throw new LabError(`several labs are running (${matching.map((s) => s.labId).join(', ')})`, 'say which with --lab <id>');
+    }
+    return { lab: await loadLabFile(status.source), status };
+  }
+
+  async down(labId?: string, onProgress?: ProgressListener) {
+    const id = labId ?? (await this.running()).status.labId;
+    const instances = await this.runtime.instancesOf(id);
+    const removed = await this.runtime.down(id, onProgress);
+    await Promise.all(instances.map((i) => this.progress.reset(i.instance)));
+    if (removed.containers === 0 && removed.networks === 0) throw new LabError(`lab ${id} is not on this engine`);
+    return removed;
+  }
+
+  async steps(labId?: string): Promise<StepInfo[]> {
+    const { lab, status } = await this.running(labId);
+    const progress = await this.progress.read(status.instance);
+    return lab.steps.map((step) => ({
+      id: step.id,
+      title: step.title,
+      explain: step.explain,
+      commands: step.commands,
+      checks: step.checks.length,
+      progress: progress.steps[step.id] ?? {},
+    }));
+  }
+
+  async runStep(stepId: string, labId?: string): Promise<{ run: StepRunResult; check: StepCheckResult }> {
+    const { lab, status } = await this.running(labId);
+    const step = findStep(lab, stepId);
+    const exec = this.nodeExec(lab.id);
+    const run = await runStep(step, exec);
+    await this.progress.update(status.instance, step.id, { appliedAt: new Date().toISOString() });
+    const check = await checkStep(lab, step, exec);
+    await this.progress.update(status.instance, step.id, { checkedAt: new Date().toISOString(), checksOk: check.ok });
+    return { run, check };
+  }
+
+  /** Applies every step in order, checking each; goes on after a failure so every result is seen. */
+  async runAll(labId?: string, onStep?: (r: { run: StepRunResult; check: StepCheckResult }) => void) {
+    const { lab } = await this.running(labId);
+    const results = [];
+    for (const step of lab.steps) {
+      const result = await this.runStep(step.id, lab.id);
+      onStep?.(result);
+      results.push(result);
+    }
+    return results;
+  }
+
+  async check(stepId?: string, labId?: string): Promise<StepCheckResult[]> {
+    const { lab, status } = await this.running(labId);
+    const steps = stepId === undefined ? lab.steps : [findStep(lab, stepId)];
+    const exec = this.nodeExec(lab.id);
+    const results: StepCheckResult[] = [];
+    for (const step of steps) {
+      const checks = await runChecks(lab, step.checks, exec);
+      const result = { stepId: step.id, ok: checks.every((c) => c.ok), checks };
+      await this.progress.update(status.instance, step.id, { checkedAt: new Date().toISOString(), checksOk: result.ok });
+      results.push(result);
+    }
+    return results;
+  }
+
+  async exec(node: string, command: string, labId?: string): Promise<ExecResult> {
+    const { lab } = await this.running(labId);
+    return this.runtime.exec(lab.id, node, command, { timeoutMs: 600_000 });
+  }
+
+  async orphans(): Promise<LabInstanceStatus[]> {
+    return (await this.status()).filter((s) => s.health === 'orphaned');
+  }
+
+  async cleanup(instances: string[], onProgress?: ProgressListener) {
+    let containers = 0;
+    let networks = 0;
+    for (const instance of instances) {
+      const removed = await this.runtime.removeInstance(instance, onProgress);
+      await this.progress.reset(instance);
+      containers += removed.containers;
+      networks += removed.networks;
+    }
+    return { containers, networks };
+  }
+
+  private nodeExec(labId: string): NodeExec {
+    return (node, script, timeoutMs) => this.runtime.exec(labId, node, script, { timeoutMs });
+  }
+}
+
+function findStep(lab: Lab, stepId: string): LabStep {
+  const byId = lab.steps.find((s) => s.id === stepId);
+  // Steps can also be named by their number, as `lvs-lab steps` prints them.
+  const byNumber = /^\d+$/.test(stepId) ? lab.steps[Number(stepId) - 1] : undefined;
+  const step = byId ?? byNumber;
+  if (!step) throw new LabError(`lab ${lab.id} has no step "${stepId}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
+  return step;
+}

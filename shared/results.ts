@@ -1,0 +1,33 @@
+// Results of running and checking lab steps, as every shell shows them.
+
+export interface CheckResult {
+  kind: string;
+  /** What is checked, in words: "tunl0 on server2 is up". */
+  label: string;
+  ok: boolean;
+  /** Why it failed, for a person: "tunl0 on server2 is down". */
+  reason?: string;
+}
+
+export interface CommandResult {
+  node: string;
+  command: string;
+  exitCode: number;
+  output: string;
+  /** Failed only because the change is already there ("File exists"): re-running a step is safe. */
+  alreadyDone: boolean;
+}
+
+export interface StepRunResult {
+  stepId: string;
+  ok: boolean;
+  commands: CommandResult[];
+  /** Commands that never ran because an earlier one on the same node failed. */
+  skipped: { node: string; command: string }[];
+}
+
+export interface StepCheckResult {
+  stepId: string;
+  ok: boolean;
+  checks: CheckResult[];
+}
