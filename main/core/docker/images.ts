@@ -25,8 +25,11 @@ export async function contextFiles(contextDir: string): Promise<string[]> {
     .sort();
 }
 
+/** Bump when the way the image is built changes (labels, build options) but not its files. */
+const RECIPE_VERSION = '2';
+
 export async function contextHash(contextDir: string): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(RECIPE_VERSION).update('\0');
   for (const file of await contextFiles(contextDir)) {
     hash.update(file).update('\0').update(await readFile(path.join(contextDir, file))).update('\0');
   }
@@ -72,7 +75,9 @@ export async function ensureNodeImage(
   const files = await contextFiles(contextDir);
   const stream = await docker.buildImage(
     { context: contextDir, src: files },
-    { t: tag, labels: { [LABEL.managed]: 'true', [LABEL.contextHash]: tag.split(':')[1] ?? '' }, rm: true, forcerm: true },
+    // Only the context hash: containers inherit their image's labels, so a "managed" label here
+    // would make every container anyone runs from this image look like a lab resource.
+    { t: tag, labels: { [LABEL.contextHash]: tag.split(':')[1] ?? '' }, rm: true, forcerm: true },
   );
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(

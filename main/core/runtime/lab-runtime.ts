@@ -181,7 +181,7 @@ export class LabRuntime {
   async nodeContainer(labId: string, node: string): Promise<Docker.Container> {
     const list = await this.docker.listContainers({
       all: true,
-      filters: labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId, [LABEL.node]: node }),
+      filters: { label: [...labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId, [LABEL.node]: node }).label, LABEL.instance] },
     });
     const found = list[0];
     if (!found) throw new LabError(`lab ${labId} has no node "${node}"`);
@@ -273,7 +273,9 @@ export class LabRuntime {
   }
 
   private async removeByLabels(labels: Record<string, string>, onProgress: ProgressListener) {
-    const filters = labelFilter(labels);
+    // Only `up` sets the instance label, so it is required too: a look-alike resource made by
+    // hand with our other labels is still left alone.
+    const filters = { label: [...labelFilter(labels).label, LABEL.instance] };
     const containers = await this.docker.listContainers({ all: true, filters });
     await Promise.all(
       containers.map(async (c) => {
