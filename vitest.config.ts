@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner, one project per tier. The tiers that need a Docker Engine or a kernel run
-// one file at a time: they share the engine and the lab subnets.
+// One runner, one project per tier. Files run one at a time: the Docker and kernel tiers share
+// one engine and the labs' fixed subnets, so two files must never start the same lab at once.
 export default defineConfig({
   test: {
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -17,7 +18,6 @@ export default defineConfig({
           name: 'docker',
           include: ['test/docker/**/*.test.ts'],
           environment: 'node',
-          fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },

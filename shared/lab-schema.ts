@@ -25,15 +25,20 @@ export const name = z
 export const ROLES = ['director', 'realserver', 'client', 'router'] as const;
 export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'lblc', 'lblcr', 'sed', 'nq', 'mh'] as const;
 
-const nodeAddress = z.union([
-  ipv4,
-  z.strictObject({
-    ip: ipv4,
-    // The link is attached but the address is left for a step to add, as in the seed where the
-    // director "gains a second address" by hand.
-    manual: z.boolean().default(false),
-  }),
-]);
+// An address with an optional prefix: `172.25.88.1` takes the network's prefix, while
+// `172.25.88.1/24` narrows it, so that one Docker segment can carry several subnets, as the
+// seed's physical bridge does.
+export const hostAddress = z.string().refine(
+  (value) => {
+    const [address = '', prefix, ...rest] = value.split('/');
+    if (rest.length > 0 || !IPV4.test(address)) return false;
+    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) >= 8 && Number(prefix) <= 32);
+  },
+  { message: 'expected an IPv4 address, optionally with a prefix, such as 172.25.88.1 or 172.25.88.1/24' },
+);
+
+// One address, or several on the same segment (the first is the one Docker assigns).
+const nodeAddress = z.union([hostAddress, z.array(hostAddress).min(1)]);
 
 const network = z.strictObject({
   name,
@@ -93,7 +98,12 @@ export const checkSchema = z.discriminatedUnion('kind', [
     address: ipv4.optional(), // defaults to the VIP
     prefix: z.number().int().min(0).max(32).optional(),
   }),
-  z.strictObject({ kind: z.literal('link'), node: nodeRef, device: z.string().min(1), up: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal('link'),
+    node: nodeRef,
+    device: z.string().min(1),
+    up: z.boolean().default(true),
+  }),
   z.strictObject({
     kind: z.literal('ipvs-service'),
     node: directorRef,

@@ -18,7 +18,14 @@ export interface PreflightItem {
 
 export interface PreflightReport {
   endpoint: string;
-  engine: { version: string; apiVersion: string; os: string; kernel: string; platform: Platform; rootless: boolean } | null;
+  engine: {
+    version: string;
+    apiVersion: string;
+    os: string;
+    kernel: string;
+    platform: Platform;
+    rootless: boolean;
+  } | null;
   items: PreflightItem[];
   /** True when every item is ok or a warning: the labs can run. */
   ok: boolean;

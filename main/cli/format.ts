@@ -35,14 +35,25 @@ export function labList(labs: LabSummary[]): string {
 export function preflight(report: PreflightReport): string {
   const lines = [bold(`Docker Engine at ${report.endpoint}`)];
   for (const item of report.items) {
-    const icon = item.status === 'ok' ? green('✓') : item.status === 'warn' ? yellow('!') : item.status === 'fail' ? red('✗') : dim('-');
+    const icon =
+      item.status === 'ok'
+        ? green('✓')
+        : item.status === 'warn'
+          ? yellow('!')
+          : item.status === 'fail'
+            ? red('✗')
+            : dim('-');
     lines.push(`${icon} ${item.title}: ${item.detail}`);
     // The fixes for this engine's platform; --json lists every platform's.
     const platform = report.engine?.platform;
     const fixes = item.fixes.filter((f) => platform === undefined || f.platform === platform);
     for (const fix of fixes) lines.push(`    ${dim(`fix (${fix.platform}):`)} ${fix.text}`);
   }
-  lines.push(report.ok ? green('The labs can run on this engine.') : red('Some labs cannot run on this engine; see the fixes above.'));
+  lines.push(
+    report.ok
+      ? green('The labs can run on this engine.')
+      : red('Some labs cannot run on this engine; see the fixes above.'),
+  );
   return lines.join('\n');
 }
 
@@ -60,7 +71,10 @@ function nodes(status: LabInstanceStatus): string {
   return status.nodes
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((n) => `  ${n.name.padEnd(10)} ${n.role.padEnd(10)} ${(n.state === 'running' ? green : red)(n.state.padEnd(8))} ${Object.values(n.addresses).join(', ')}`)
+    .map(
+      (n) =>
+        `  ${n.name.padEnd(10)} ${n.role.padEnd(10)} ${(n.state === 'running' ? green : red)(n.state.padEnd(8))} ${Object.values(n.addresses).join(', ')}`,
+    )
     .join('\n');
 }
 
@@ -68,7 +82,8 @@ export function status(all: LabInstanceStatus[]): string {
   if (all.length === 0) return 'no lab is running';
   return all
     .map((s) => {
-      const health = s.health === 'running' ? green(s.health) : s.health === 'degraded' ? yellow(s.health) : red(s.health);
+      const health =
+        s.health === 'running' ? green(s.health) : s.health === 'degraded' ? yellow(s.health) : red(s.health);
       const problems = s.problems.map((p) => `  ${yellow('!')} ${p}`).join('\n');
       const networks = s.networks.map((n) => `${n.name} ${n.subnet}`).join(', ');
       return `${bold(s.labId)} ${health} (instance ${s.instance}, started ${s.startedAt})\n  networks: ${networks || 'none'}\n${nodes(s)}${problems ? `\n${problems}` : ''}`;
@@ -79,7 +94,14 @@ export function status(all: LabInstanceStatus[]): string {
 export function steps(list: StepInfo[]): string {
   return list
     .map((s, i) => {
-      const state = s.progress.checksOk === true ? green('done') : s.progress.checksOk === false ? red('checks failed') : s.progress.appliedAt ? yellow('applied') : dim('to do');
+      const state =
+        s.progress.checksOk === true
+          ? green('done')
+          : s.progress.checksOk === false
+            ? red('checks failed')
+            : s.progress.appliedAt
+              ? yellow('applied')
+              : dim('to do');
       const commands = Object.entries(s.commands)
         .map(([node, cmds]) => cmds.map((c) => `    ${dim(`${node}#`)} ${c}`).join('\n'))
         .join('\n');
@@ -90,25 +112,35 @@ export function steps(list: StepInfo[]): string {
 
 export function checkResult(result: StepCheckResult): string {
   const lines = [`${mark(result.ok)} ${bold(result.stepId)}`];
-  for (const c of result.checks) lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
+  for (const c of result.checks)
+    lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
   return lines.join('\n');
 }
 
 export function stepResult(run: StepRunResult, check: StepCheckResult): string {
   const lines = [`${mark(run.ok && check.ok)} ${bold(run.stepId)}`];
   for (const c of run.commands) {
-    const state = c.exitCode === 0 ? green('ok') : c.alreadyDone ? yellow('already done') : red(`exit ${c.exitCode}`);
+    const state =
+      c.exitCode === 0 ? green('ok') : c.alreadyDone ? yellow('already done') : red(`exit ${c.exitCode}`);
     lines.push(`  ${dim(`${c.node}#`)} ${c.command}  ${state}`);
-    if (c.exitCode !== 0 && c.output) lines.push(c.output.split('\n').map((l) => `      ${l}`).join('\n'));
+    if (c.exitCode !== 0 && c.output)
+      lines.push(
+        c.output
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n'),
+      );
   }
   for (const s of run.skipped) lines.push(`  ${dim(`${s.node}# ${s.command}  not run`)}`);
-  for (const c of check.checks) lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
+  for (const c of check.checks)
+    lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
   return lines.join('\n');
 }
 
 export function orphans(list: LabInstanceStatus[]): string {
   const lines = ['Found labs left behind:'];
-  for (const o of list) lines.push(`  ${o.labId} (instance ${o.instance}): ${o.problems.join('; ') || o.health}`);
+  for (const o of list)
+    lines.push(`  ${o.labId} (instance ${o.instance}): ${o.problems.join('; ') || o.health}`);
   lines.push('Remove them with: lvs-lab cleanup --yes');
   return lines.join('\n');
 }
@@ -124,6 +156,7 @@ export function engineError(error: unknown): string | null {
   if (code === 'ENOENT' || code === 'ECONNREFUSED') {
     return 'the Docker Engine is not running (run `lvs-lab preflight` for how to start it)';
   }
-  if (code === 'EACCES') return 'permission denied on the Docker socket (run `lvs-lab preflight` for the fix)';
+  if (code === 'EACCES')
+    return 'permission denied on the Docker socket (run `lvs-lab preflight` for the fix)';
   return null;
 }

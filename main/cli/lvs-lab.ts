@@ -15,8 +15,10 @@ const USAGE = `Usage: lvs-lab <command> [options]
 Commands:
   list                       the labs and what they teach
   validate FILE...           check lab files; errors name the file, line and field
-  preflight [--load-modules] can this Docker Engine run LVS-TUN labs? (--load-modules: load the
-                             host's kernel modules through a one-shot privileged container)
+  preflight                  can this Docker Engine run LVS-TUN labs? what is missing, and the fix
+      --load-modules         load the host's ip_vs, ipip, arptables modules (one-shot privileged container)
+      --allow-lab-bridging   let lab bridges switch frames from other subnets (one host iptables rule)
+      --disallow-lab-bridging  remove that rule
   up LAB                     start a lab (an id from \`list\`, or a lab file)
   status                     the labs on the engine, their nodes and health
   steps                      the steps of the running lab and their progress
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       'load-modules': { type: 'boolean', default: false },
+      'allow-lab-bridging': { type: 'boolean', default: false },
+      'disallow-lab-bridging': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,12 +77,20 @@ export async function main(argv: string[]): Promise<number> {
       return labs.some((l) => l.error) ? 1 : 0;
     }
     case 'preflight': {
+      if (values['allow-lab-bridging'] || values['disallow-lab-bridging']) {
+        const outcome = await service.setLabBridging(values['allow-lab-bridging']);
+        if (!json) console.log(`host rule ${outcome}`);
+      }
       const report = await service.preflight(progress);
       if (values['load-modules']) {
-        if (!report.engine) throw new LabError('the Docker Engine is not reachable, so no module can be loaded');
+        if (!report.engine)
+          throw new LabError('the Docker Engine is not reachable, so no module can be loaded');
         const loaded = await service.loadModules();
         const after = await service.preflight(progress);
-        out({ loadModules: loaded, report: after }, () => show.loadModules(loaded) + '\n\n' + show.preflight(after));
+        out(
+          { loadModules: loaded, report: after },
+          () => show.loadModules(loaded) + '\n\n' + show.preflight(after),
+        );
         return after.ok ? 0 : 1;
       }
       out(report, () => show.preflight(report));
@@ -152,8 +164,14 @@ export async function main(argv: string[]): Promise<number> {
         out({ found: candidates, removed: [] }, () => show.orphans(candidates));
         return 1;
       }
-      const removed = await service.cleanup(candidates.map((c) => c.instance), progress);
-      out({ found: candidates, removed }, () => `removed ${removed.containers} containers and ${removed.networks} networks`);
+      const removed = await service.cleanup(
+        candidates.map((c) => c.instance),
+        progress,
+      );
+      out(
+        { found: candidates, removed },
+        () => `removed ${removed.containers} containers and ${removed.networks} networks`,
+      );
       return 0;
     }
     default:

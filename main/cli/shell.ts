@@ -15,7 +15,8 @@ export async function attachShell(container: Docker.Container): Promise<number> 
   });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const resize = () => {
-    if (stdout.columns && stdout.rows) exec.resize({ h: stdout.rows, w: stdout.columns }).catch(() => undefined);
+    if (stdout.columns && stdout.rows)
+      exec.resize({ h: stdout.rows, w: stdout.columns }).catch(() => undefined);
   };
   const wasRaw = stdin.isTTY && stdin.isRaw;
   if (stdin.isTTY) stdin.setRawMode(true);

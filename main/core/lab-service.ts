@@ -16,6 +16,7 @@ import { ensureNodeImage } from './docker/images.js';
 import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
 import type { Lab } from './lab/model.js';
 import type { AppPaths } from './paths.js';
+import { setLabBridging } from './preflight/bridging.js';
 import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
 import { runPreflight } from './preflight/preflight.js';
 import { ProgressStore, type StepProgress } from './progress-store.js';
@@ -77,8 +78,18 @@ export class LabService {
             steps: lab.steps.length,
           };
         } catch (error) {
-          const message = error instanceof LabLoadError ? error.issues.map(formatIssue).join('\n') : String(error);
-          return { id: path.basename(file).replace(/\.ya?ml$/, ''), title: '', summary: '', difficulty: '', seed: '', file: full, steps: 0, error: message };
+          const message =
+            error instanceof LabLoadError ? error.issues.map(formatIssue).join('\n') : String(error);
+          return {
+            id: path.basename(file).replace(/\.ya?ml$/, ''),
+            title: '',
+            summary: '',
+            difficulty: '',
+            seed: '',
+            file: full,
+            steps: 0,
+            error: message,
+          };
         }
       }),
     );
@@ -87,7 +98,9 @@ export class LabService {
   /** A lab by id (a file in the labs folder) or by path (a trainer's own file). */
   async resolveLab(ref: string): Promise<Lab> {
     if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadLabFile(ref);
-    const file = ['.yaml', '.yml'].map((ext) => path.join(this.paths.labsDir, `${ref}${ext}`)).find((f) => existsSync(f));
+    const file = ['.yaml', '.yml']
+      .map((ext) => path.join(this.paths.labsDir, `${ref}${ext}`))
+      .find((f) => existsSync(f));
     if (!file) {
       const known = (await this.listLabs()).map((l) => l.id).join(', ');
       throw new LabError(`no lab "${ref}" (labs: ${known})`, 'or give the path of a lab file');
@@ -102,6 +115,12 @@ export class LabService {
   async loadModules(): Promise<LoadModulesResult> {
     const image = await ensureNodeImage(this.docker, this.paths.imageContext);
     return loadHostModules(this.docker, image);
+  }
+
+  /** Adds or removes the host rule that lets lab bridges switch frames from other subnets. */
+  async setLabBridging(allow: boolean): Promise<string> {
+    const image = await ensureNodeImage(this.docker, this.paths.imageContext);
+    return setLabBridging(this.docker, image, allow);
   }
 
   async up(ref: string, onProgress?: ProgressListener): Promise<LabInstanceStatus> {
@@ -125,12 +144,14 @@ export class LabService {
       problems.push(`its lab file ${instance.source} is gone or no longer valid`);
     }
     if (lab) {
-      if (lab.sourceHash !== instance.sourceHash) problems.push('its lab file changed since the lab was started');
+      if (lab.sourceHash !== instance.sourceHash)
+        problems.push('its lab file changed since the lab was started');
       for (const node of lab.nodes) {
         if (!instance.nodes.some((n) => n.name === node.name)) problems.push(`node ${node.name} is missing`);
       }
       for (const network of lab.networks) {
-        if (!instance.networks.some((n) => n.name === network.name)) problems.push(`network ${network.name} is missing`);
+        if (!instance.networks.some((n) => n.name === network.name))
+          problems.push(`network ${network.name} is missing`);
       }
     }
     const missing = problems.some((p) => p.includes('missing') || p.includes('gone'));
@@ -149,11 +170,17 @@ export class LabService {
     const all = (await this.status()).filter((s) => s.health !== 'orphaned');
     const matching = labId === undefined ? all : all.filter((s) => s.labId === labId);
     if (matching.length === 0) {
-      throw new LabError(labId ? `lab ${labId} is not running` : 'no lab is running', 'start one with: lvs-lab up <lab>');
+      throw new LabError(
+        labId ? `lab ${labId} is not running` : 'no lab is running',
+        'start one with: lvs-lab up <lab>',
+      );
     }
     const status = matching[0];
     if (matching.length > 1 || !status) {
-      throw new LabError(`several labs are running (${matching.map((s) => s.labId).join(', ')})`, 'say which with --lab <id>');
+      throw new LabError(
+        `several labs are running (${matching.map((s) => s.labId).join(', ')})`,
+        'say which with --lab <id>',
+      );
     }
     return { lab: await loadLabFile(status.source), status };
   }
@@ -163,7 +190,8 @@ export class LabService {
     const instances = await this.runtime.instancesOf(id);
     const removed = await this.runtime.down(id, onProgress);
     await Promise.all(instances.map((i) => this.progress.reset(i.instance)));
-    if (removed.containers === 0 && removed.networks === 0) throw new LabError(`lab ${id} is not on this engine`);
+    if (removed.containers === 0 && removed.networks === 0)
+      throw new LabError(`lab ${id} is not on this engine`);
     return removed;
   }
 
@@ -187,7 +215,10 @@ export class LabService {
     const run = await runStep(step, exec);
     await this.progress.update(status.instance, step.id, { appliedAt: new Date().toISOString() });
     const check = await checkStep(lab, step, exec);
-    await this.progress.update(status.instance, step.id, { checkedAt: new Date().toISOString(), checksOk: check.ok });
+    await this.progress.update(status.instance, step.id, {
+      checkedAt: new Date().toISOString(),
+      checksOk: check.ok,
+    });
     return { run, check };
   }
 
@@ -211,7 +242,10 @@ export class LabService {
     for (const step of steps) {
       const checks = await runChecks(lab, step.checks, exec);
       const result = { stepId: step.id, ok: checks.every((c) => c.ok), checks };
-      await this.progress.update(status.instance, step.id, { checkedAt: new Date().toISOString(), checksOk: result.ok });
+      await this.progress.update(status.instance, step.id, {
+        checkedAt: new Date().toISOString(),
+        checksOk: result.ok,
+      });
       results.push(result);
     }
     return results;
@@ -248,6 +282,9 @@ function findStep(lab: Lab, stepId: string): LabStep {
   // Steps can also be named by their number, as `lvs-lab steps` prints them.
   const byNumber = /^\d+$/.test(stepId) ? lab.steps[Number(stepId) - 1] : undefined;
   const step = byId ?? byNumber;
-  if (!step) throw new LabError(`lab ${lab.id} has no step "${stepId}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`);
+  if (!step)
+    throw new LabError(
+      `lab ${lab.id} has no step "${stepId}" (steps: ${lab.steps.map((s) => s.id).join(', ')})`,
+    );
   return step;
 }

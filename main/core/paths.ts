@@ -20,7 +20,9 @@ export function resourceRoot(start = path.dirname(fileURLToPath(import.meta.url)
     if (existsSync(path.join(dir, 'labs')) && existsSync(path.join(dir, 'lab-images'))) return dir;
     dir = path.dirname(dir);
   }
-  throw new Error('cannot find the labs/ and lab-images/ folders; set LVS_LAB_HOME to the folder that holds them');
+  throw new Error(
+    'cannot find the labs/ and lab-images/ folders; set LVS_LAB_HOME to the folder that holds them',
+  );
 }
 
 export function defaultPaths(root = resourceRoot()): AppPaths {

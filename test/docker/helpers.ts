@@ -37,7 +37,8 @@ export async function forceDown(service: LabService, labId: string): Promise<voi
 /** Runs a shell script in a lab node and returns stdout, failing the test on a non-zero exit. */
 export async function sh(service: LabService, labId: string, node: string, script: string): Promise<string> {
   const result = await service.runtime.exec(labId, node, script, { timeoutMs: 30_000 });
-  if (result.exitCode !== 0) throw new Error(`${node}: \`${script}\` exited ${result.exitCode}: ${result.stderr}${result.stdout}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${node}: \`${script}\` exited ${result.exitCode}: ${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -45,8 +46,15 @@ export async function sh(service: LabService, labId: string, node: string, scrip
  * Writes a variant of a real lab to a temp file: the id is changed so that the variant never
  * touches the real lab's resources, and each [from, to] replacement must apply.
  */
-export function labVariant(labId: string, newId: string, replacements: [string | RegExp, string][] = []): string {
-  let text = readFileSync(path.join(repoRoot, 'labs', `${labId}.yaml`), 'utf8').replace(`id: ${labId}`, `id: ${newId}`);
+export function labVariant(
+  labId: string,
+  newId: string,
+  replacements: [string | RegExp, string][] = [],
+): string {
+  let text = readFileSync(path.join(repoRoot, 'labs', `${labId}.yaml`), 'utf8').replace(
+    `id: ${labId}`,
+    `id: ${newId}`,
+  );
   for (const [from, to] of replacements) {
     const next = text.replace(from, to);
     if (next === text) throw new Error(`variant ${newId}: ${String(from)} not found in ${labId}`);

@@ -45,8 +45,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await forceDown(service, 'tun-arptables');
-  await docker.getContainer(CONTROL).remove({ force: true }).catch(() => undefined);
-  await docker.getNetwork(CONTROL_NET).remove().catch(() => undefined);
+  await docker
+    .getContainer(CONTROL)
+    .remove({ force: true })
+    .catch(() => undefined);
+  await docker
+    .getNetwork(CONTROL_NET)
+    .remove()
+    .catch(() => undefined);
   server?.kill();
   cleanupHost();
 });
@@ -65,7 +71,9 @@ function cleanupHost() {
 }
 
 async function curlFrom(container: string, script: string) {
-  const exec = await docker.getContainer(container).exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true });
+  const exec = await docker
+    .getContainer(container)
+    .exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
@@ -85,7 +93,7 @@ it('a lab node has no route out', async () => {
   expect(result.output).toMatch(/Network is unreachable/);
 });
 
-it('a lab node cannot get out even through a default route via Docker\'s bridge', async () => {
+it("a lab node cannot get out even through a default route via Docker's bridge", async () => {
   const result = await curlFrom(
     'lvslab-tun-arptables-client',
     `ip route add default via 172.25.88.254 && curl -s -m 3 http://${OUTSIDE}:8080/`,

@@ -17,7 +17,10 @@ describe('rollback', () => {
     // The engine refuses this sysctl when it starts the last container, after the network and
     // the other containers exist.
     const file = labVariant('tun-arptables', 'rollback-start', [
-      ['  - name: client\n    role: client\n', '  - name: client\n    role: client\n    sysctls: { net.ipv4.conf.all.no_such_setting: 1 }\n'],
+      [
+        '  - name: client\n    role: client\n',
+        '  - name: client\n    role: client\n    sysctls: { net.ipv4.conf.all.no_such_setting: 1 }\n',
+      ],
     ]);
     const events: ProgressEvent[] = [];
     await expect(service.up(file, (e) => events.push(e))).rejects.toThrow(
@@ -32,7 +35,10 @@ describe('rollback', () => {
 
   it('removes everything when a node image does not exist', async () => {
     const file = labVariant('tun-arptables', 'rollback-image', [
-      ['  - name: server3\n    role: realserver\n', '  - name: server3\n    role: realserver\n    image: lvs-lab/no-such-image:0\n'],
+      [
+        '  - name: server3\n    role: realserver\n',
+        '  - name: server3\n    role: realserver\n    image: lvs-lab/no-such-image:0\n',
+      ],
     ]);
     await expect(service.up(file)).rejects.toThrow(/no-such-image.*Everything it had created was removed/s);
     expect(await labResources('rollback-image')).toEqual({ containers: [], networks: [] });
@@ -44,15 +50,25 @@ describe('ownership', () => {
 
   afterAll(async () => {
     await forceDown(service, 'tun-arptables');
-    await docker.getContainer(foreign.container).remove({ force: true }).catch(() => undefined);
-    await docker.getNetwork(foreign.network).remove().catch(() => undefined);
+    await docker
+      .getContainer(foreign.container)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getNetwork(foreign.network)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('down leaves a foreign container and network alone, even with look-alike names and labels', async () => {
     const image = (await docker.listImages({ filters: { reference: ['lvs-lab/node'] } }))[0]?.RepoTags?.[0];
     expect(image).toBeDefined();
     // Same name prefix and even the lab label, but not created by LVS Lab (no managed label).
-    await docker.createNetwork({ Name: foreign.network, Internal: true, Labels: { [LABEL.lab]: 'tun-arptables' } });
+    await docker.createNetwork({
+      Name: foreign.network,
+      Internal: true,
+      Labels: { [LABEL.lab]: 'tun-arptables' },
+    });
     const container = await docker.createContainer({
       name: foreign.container,
       Image: image,
@@ -76,11 +92,18 @@ describe('address clash', () => {
 
   afterAll(async () => {
     await forceDown(service, 'tun-arptables');
-    await docker.getNetwork(clash).remove().catch(() => undefined);
+    await docker
+      .getNetwork(clash)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('names both networks and creates nothing', async () => {
-    await docker.createNetwork({ Name: clash, Internal: true, IPAM: { Config: [{ Subnet: '172.25.0.0/16' }] } });
+    await docker.createNetwork({
+      Name: clash,
+      Internal: true,
+      IPAM: { Config: [{ Subnet: '172.25.0.0/16' }] },
+    });
     await expect(service.up('tun-arptables')).rejects.toThrow(
       'network "lan" (172.25.88.0/24) of lab tun-arptables overlaps Docker network "lvstest-clash-172-25" (172.25.0.0/16)',
     );
@@ -119,6 +142,8 @@ describe('orphans', () => {
     const [status] = await service.status();
     expect(status?.health).toBe('degraded');
     expect(status?.problems.join('\n')).toMatch(/node server2 is exited/);
-    await expect(service.exec('server2', 'true')).rejects.toThrow(/node server2 of lab tun-arptables is exited/);
+    await expect(service.exec('server2', 'true')).rejects.toThrow(
+      /node server2 of lab tun-arptables is exited/,
+    );
   });
 });

@@ -17,7 +17,12 @@ import type { Fact, NodeFacts } from './facts.js';
 type FactsByNode = ReadonlyMap<string, NodeFacts>;
 
 const pass = (check: Check, label: string): CheckResult => ({ kind: check.kind, label, ok: true });
-const fail = (check: Check, label: string, reason: string): CheckResult => ({ kind: check.kind, label, ok: false, reason });
+const fail = (check: Check, label: string, reason: string): CheckResult => ({
+  kind: check.kind,
+  label,
+  ok: false,
+  reason,
+});
 
 function factOf<T>(facts: FactsByNode, node: string, pick: (f: NodeFacts) => Fact<T> | undefined): Fact<T> {
   return pick(facts.get(node) ?? {}) ?? { ok: false, error: `nothing was read from ${node}` };
@@ -61,10 +66,18 @@ function checkAddress(check: Extract<Check, { kind: 'address' }>, lab: Lab, fact
   const found = findAddress(ifaces.value, address);
   if (!found) return fail(check, label, `${address} is on no interface of ${check.node}`);
   if (found.iface.name !== check.device) {
-    return fail(check, label, `${address} is on ${found.iface.name} of ${check.node}, not on ${check.device}`);
+    return fail(
+      check,
+      label,
+      `${address} is on ${found.iface.name} of ${check.node}, not on ${check.device}`,
+    );
   }
   if (check.prefix !== undefined && found.address.prefixlen !== check.prefix) {
-    return fail(check, label, `${address} on ${check.device} of ${check.node} is /${found.address.prefixlen}, expected /${check.prefix}`);
+    return fail(
+      check,
+      label,
+      `${address} on ${check.device} of ${check.node} is /${found.address.prefixlen}, expected /${check.prefix}`,
+    );
   }
   if (!device.up) return fail(check, label, `${check.device} on ${check.node} is down`);
   return pass(check, label);
@@ -76,7 +89,8 @@ function checkLink(check: Extract<Check, { kind: 'link' }>, facts: FactsByNode):
   if (!ifaces.ok) return fail(check, label, ifaces.error);
   const device = ifaces.value.find((i) => i.name === check.device);
   if (!device) return fail(check, label, missingDevice(check.device, check.node));
-  if (device.up !== check.up) return fail(check, label, `${check.device} on ${check.node} is ${device.up ? 'up' : 'down'}`);
+  if (device.up !== check.up)
+    return fail(check, label, `${check.device} on ${check.node} is ${device.up ? 'up' : 'down'}`);
   return pass(check, label);
 }
 
@@ -96,7 +110,11 @@ function serviceName(lab: Lab): string {
   return `${lab.service.protocol.toUpperCase()} ${lab.service.vip}:${lab.service.port}`;
 }
 
-function checkIpvsService(check: Extract<Check, { kind: 'ipvs-service' }>, lab: Lab, facts: FactsByNode): CheckResult {
+function checkIpvsService(
+  check: Extract<Check, { kind: 'ipvs-service' }>,
+  lab: Lab,
+  facts: FactsByNode,
+): CheckResult {
   const node = check.node ?? director(lab).name;
   const scheduler = check.scheduler ?? lab.service.scheduler;
   const label = `${node} has the virtual service ${serviceName(lab)} with scheduler ${scheduler}`;
@@ -104,11 +122,16 @@ function checkIpvsService(check: Extract<Check, { kind: 'ipvs-service' }>, lab: 
   if (!table.ok) return fail(check, label, `IPVS on ${node}: ${table.error}`);
   const service = findService(lab, table.value.services);
   if (!service) {
-    const present = table.value.services.map((s) => `${s.protocol} ${s.address}:${s.port}`).join(', ') || 'none';
+    const present =
+      table.value.services.map((s) => `${s.protocol} ${s.address}:${s.port}`).join(', ') || 'none';
     return fail(check, label, `${node} has no virtual service ${serviceName(lab)} (services: ${present})`);
   }
   if (service.scheduler !== scheduler) {
-    return fail(check, label, `${serviceName(lab)} on ${node} uses scheduler ${service.scheduler}, expected ${scheduler}`);
+    return fail(
+      check,
+      label,
+      `${serviceName(lab)} on ${node} uses scheduler ${service.scheduler}, expected ${scheduler}`,
+    );
   }
   return pass(check, label);
 }
@@ -116,7 +139,11 @@ function checkIpvsService(check: Extract<Check, { kind: 'ipvs-service' }>, lab: 
 const FORWARD_NAMES = { tunnel: 'Tunnel', route: 'Route', masq: 'Masq' } as const;
 const FORWARD_FLAGS = { tunnel: '-i', route: '-g', masq: '-m' } as const;
 
-function checkRealServer(check: Extract<Check, { kind: 'ipvs-realserver' }>, lab: Lab, facts: FactsByNode): CheckResult {
+function checkRealServer(
+  check: Extract<Check, { kind: 'ipvs-realserver' }>,
+  lab: Lab,
+  facts: FactsByNode,
+): CheckResult {
   const node = check.node ?? director(lab).name;
   const serverNode = nodeByName(lab, check.server);
   const address = serverNode ? primaryAddress(serverNode) : check.server;
@@ -130,16 +157,29 @@ function checkRealServer(check: Extract<Check, { kind: 'ipvs-realserver' }>, lab
   if (!table.ok) return fail(check, label, `IPVS on ${node}: ${table.error}`);
   const service = findService(lab, table.value.services);
   if (!service) {
-    return check.absent ? pass(check, label) : fail(check, label, `${node} has no virtual service ${serviceName(lab)} yet`);
+    return check.absent
+      ? pass(check, label)
+      : fail(check, label, `${node} has no virtual service ${serviceName(lab)} yet`);
   }
   const rs = service.realServers.find((r) => r.address === address && r.port === port);
-  if (check.absent) return rs ? fail(check, label, `${target} is still a real server of ${serviceName(lab)}`) : pass(check, label);
+  if (check.absent)
+    return rs
+      ? fail(check, label, `${target} is still a real server of ${serviceName(lab)}`)
+      : pass(check, label);
   if (!rs) {
     const present = service.realServers.map((r) => `${r.address}:${r.port}`).join(', ') || 'none';
-    return fail(check, label, `${target} is not a real server of ${serviceName(lab)} (real servers: ${present})`);
+    return fail(
+      check,
+      label,
+      `${target} is not a real server of ${serviceName(lab)} (real servers: ${present})`,
+    );
   }
   if (rs.forward !== forward) {
-    return fail(check, label, `${target} is forwarded by ${rs.forward}, expected ${forward} (add it with ${FORWARD_FLAGS[check.forward]})`);
+    return fail(
+      check,
+      label,
+      `${target} is forwarded by ${rs.forward}, expected ${forward} (add it with ${FORWARD_FLAGS[check.forward]})`,
+    );
   }
   if (check.weight !== undefined && rs.weight !== check.weight) {
     return fail(check, label, `${target} has weight ${rs.weight}, expected ${check.weight}`);
@@ -153,19 +193,28 @@ function checkSysctl(check: Extract<Check, { kind: 'sysctl' }>, facts: FactsByNo
   if (!sysctl.ok) return fail(check, label, sysctl.error);
   if (sysctl.value.missing.includes(check.key)) {
     const device = /^net\.ipv4\.conf\.([^.]+)\./.exec(check.key)?.[1];
-    return fail(check, label, device ? missingDevice(device, check.node) : `${check.node} has no ${check.key}`);
+    return fail(
+      check,
+      label,
+      device ? missingDevice(device, check.node) : `${check.node} has no ${check.key}`,
+    );
   }
   const conf = /^net\.ipv4\.conf\.([^.]+)\.([a-z_]+)$/.exec(check.key);
   if (conf && conf[1] !== 'all') {
     const effective = effectiveConfValue(sysctl.value.values, conf[2] ?? '', conf[1] ?? '');
     if (String(effective.value) !== String(check.equals)) {
-      return fail(check, label, `${check.key} on ${check.node} is effectively ${effective.value ?? 'unknown'}: ${effective.rule}`);
+      return fail(
+        check,
+        label,
+        `${check.key} on ${check.node} is effectively ${effective.value ?? 'unknown'}: ${effective.rule}`,
+      );
     }
     return pass(check, label);
   }
   const value = sysctl.value.values.get(check.key);
   if (value === undefined) return fail(check, label, `${check.node} did not report ${check.key}`);
-  if (value.trim() !== String(check.equals)) return fail(check, label, `${check.key} on ${check.node} is ${value.trim()}`);
+  if (value.trim() !== String(check.equals))
+    return fail(check, label, `${check.key} on ${check.node} is ${value.trim()}`);
   return pass(check, label);
 }
 
@@ -188,7 +237,11 @@ function checkArptables(check: Extract<Check, { kind: 'arptables' }>, facts: Fac
   });
   if (rule) return pass(check, label);
   const rules = table.value.chains.find((c) => c.name === check.chain)?.rules.map((r) => r.raw) ?? [];
-  return fail(check, label, `${check.node} has no such rule in ${check.chain} (rules there: ${rules.join('; ') || 'none'})`);
+  return fail(
+    check,
+    label,
+    `${check.node} has no such rule in ${check.chain} (rules there: ${rules.join('; ') || 'none'})`,
+  );
 }
 
 function checkRoute(check: Extract<Check, { kind: 'route' }>, facts: FactsByNode): CheckResult {
@@ -198,19 +251,37 @@ function checkRoute(check: Extract<Check, { kind: 'route' }>, facts: FactsByNode
   if (!routes.ok) return fail(check, label, routes.error);
   const route = routeFor(routes.value, destination);
   if (!route) {
-    const present = routes.value.map((r) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`);
-    return fail(check, label, `${check.node} has no route to ${check.destination} (routes: ${present.join('; ') || 'none'})`);
+    const present = routes.value.map(
+      (r) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`,
+    );
+    return fail(
+      check,
+      label,
+      `${check.node} has no route to ${check.destination} (routes: ${present.join('; ') || 'none'})`,
+    );
   }
   if (check.via !== undefined && route.gateway !== check.via) {
-    return fail(check, label, `the route to ${check.destination} on ${check.node} goes ${route.gateway ? `via ${route.gateway}` : 'directly'}, expected via ${check.via}`);
+    return fail(
+      check,
+      label,
+      `the route to ${check.destination} on ${check.node} goes ${route.gateway ? `via ${route.gateway}` : 'directly'}, expected via ${check.via}`,
+    );
   }
   if (check.device !== undefined && route.dev !== check.device) {
-    return fail(check, label, `the route to ${check.destination} on ${check.node} uses ${route.dev ?? 'no device'}, expected ${check.device}`);
+    return fail(
+      check,
+      label,
+      `the route to ${check.destination} on ${check.node} uses ${route.dev ?? 'no device'}, expected ${check.device}`,
+    );
   }
   return pass(check, label);
 }
 
-function checkNeighbour(check: Extract<Check, { kind: 'neighbour' }>, lab: Lab, facts: FactsByNode): CheckResult {
+function checkNeighbour(
+  check: Extract<Check, { kind: 'neighbour' }>,
+  lab: Lab,
+  facts: FactsByNode,
+): CheckResult {
   const address = check.address ?? lab.service.vip;
   const label = `${check.node} reaches ${address} at ${check.owner}'s MAC address`;
   const neigh = factOf(facts, check.node, (f) => f.neigh);
@@ -222,7 +293,8 @@ function checkNeighbour(check: Extract<Check, { kind: 'neighbour' }>, lab: Lab, 
   // Name whoever holds the entry's MAC: that is the symptom of ARP flux.
   const owners = new Map<string, string>();
   for (const [name, nodeFacts] of facts) {
-    if (nodeFacts.addr?.ok) for (const iface of nodeFacts.addr.value) if (iface.mac) owners.set(iface.mac, name);
+    if (nodeFacts.addr?.ok)
+      for (const iface of nodeFacts.addr.value) if (iface.mac) owners.set(iface.mac, name);
   }
   const ownerMacs = ownerIfaces.value.map((i) => i.mac).filter((m): m is string => m !== null);
   if (entry.lladdr && ownerMacs.includes(entry.lladdr)) return pass(check, label);
@@ -234,41 +306,64 @@ function checkNeighbour(check: Extract<Check, { kind: 'neighbour' }>, lab: Lab, 
   );
 }
 
-function checkBypass(check: Extract<Check, { kind: 'replies-bypass-director' }>, lab: Lab, facts: FactsByNode): CheckResult {
+function checkBypass(
+  check: Extract<Check, { kind: 'replies-bypass-director' }>,
+  lab: Lab,
+  facts: FactsByNode,
+): CheckResult {
   const node = check.node ?? director(lab).name;
   const label = `replies bypass ${node}: its IPVS counters show requests in and no packets out`;
   const stats = factOf(facts, node, (f) => f.ipvsStats);
   if (!stats.ok) return fail(check, label, `IPVS on ${node}: ${stats.error}`);
   const { vip, port, protocol } = lab.service;
-  const service = stats.value.services.find((s) => s.address === vip && s.port === port && s.protocol === protocol.toUpperCase());
+  const service = stats.value.services.find(
+    (s) => s.address === vip && s.port === port && s.protocol === protocol.toUpperCase(),
+  );
   if (!service) return fail(check, label, `${node} has no virtual service ${serviceName(lab)}`);
-  if (service.values.inPkts === 0) return fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`);
+  if (service.values.inPkts === 0)
+    return fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`);
   if (service.values.outPkts !== 0) {
-    return fail(check, label, `${node} sent ${service.values.outPkts} packets back for ${serviceName(lab)}: replies are not bypassing it`);
+    return fail(
+      check,
+      label,
+      `${node} sent ${service.values.outPkts} packets back for ${serviceName(lab)}: replies are not bypassing it`,
+    );
   }
   return pass(check, label);
 }
 
 /** Decides an http check from the attributed samples the client collected. */
-export function evaluateHttp(check: Extract<Check, { kind: 'http' }>, lab: Lab, samples: AttributedSample[]): CheckResult {
+export function evaluateHttp(
+  check: Extract<Check, { kind: 'http' }>,
+  lab: Lab,
+  samples: AttributedSample[],
+): CheckResult {
   const url = check.url ?? serviceUrl(lab);
   const { rotation, counts, failuresAtLeast } = check.expect;
   const expectation = rotation
     ? `alternate ${rotation.join(', ')}`
     : counts
-      ? `are answered ${Object.entries(counts).map(([n, c]) => `${c}x by ${n}`).join(', ')}`
+      ? `are answered ${Object.entries(counts)
+          .map(([n, c]) => `${c}x by ${n}`)
+          .join(', ')}`
       : `fail at least ${failuresAtLeast ?? 0} times`;
   const label = `${check.requests} requests from ${check.from} to ${url} ${expectation}`;
   const failures = samples.filter((s) => s.status === null || s.curlExit !== 0);
   const answered = samples.filter((s) => s.status !== null && s.curlExit === 0);
-  const sequence = samples.map((s) => (s.curlExit !== 0 || s.status === null ? `failed(${curlError(s.curlExit)})` : (s.node ?? 'unknown')));
+  const sequence = samples.map((s) =>
+    s.curlExit !== 0 || s.status === null ? `failed(${curlError(s.curlExit)})` : (s.node ?? 'unknown'),
+  );
   const seen = `answers: ${sequence.join(', ')}`;
 
   if (samples.length !== check.requests) {
     return fail(check, label, `${samples.length} of ${check.requests} requests were made (${seen})`);
   }
   if (failuresAtLeast !== undefined && failures.length < failuresAtLeast) {
-    return fail(check, label, `only ${failures.length} requests failed, expected at least ${failuresAtLeast} (${seen})`);
+    return fail(
+      check,
+      label,
+      `only ${failures.length} requests failed, expected at least ${failuresAtLeast} (${seen})`,
+    );
   }
   const allowedFailures = check.expect.failuresAtMost ?? (failuresAtLeast === undefined ? 0 : check.requests);
   if (failures.length > allowedFailures) {
@@ -276,18 +371,28 @@ export function evaluateHttp(check: Extract<Check, { kind: 'http' }>, lab: Lab, 
   }
   const unknown = answered.filter((s) => s.node === null);
   if (unknown.length > 0 && (rotation || counts)) {
-    return fail(check, label, `${unknown.length} answers came from no known real server (first body: ${JSON.stringify(unknown[0]?.body.slice(0, 80))})`);
+    return fail(
+      check,
+      label,
+      `${unknown.length} answers came from no known real server (first body: ${JSON.stringify(unknown[0]?.body.slice(0, 80))})`,
+    );
   }
   if (rotation) {
     const order = answered.map((s) => s.node ?? '');
     const start = rotation.indexOf(order[0] ?? '');
     const strict = start >= 0 && order.every((n, i) => n === rotation[(start + i) % rotation.length]);
-    if (!strict) return fail(check, label, `the answers do not alternate strictly through ${rotation.join(', ')} (${seen})`);
+    if (!strict)
+      return fail(
+        check,
+        label,
+        `the answers do not alternate strictly through ${rotation.join(', ')} (${seen})`,
+      );
   }
   if (counts) {
     for (const [node, expected] of Object.entries(counts)) {
       const got = answered.filter((s) => s.node === node).length;
-      if (got !== expected) return fail(check, label, `${node} answered ${got} times, expected ${expected} (${seen})`);
+      if (got !== expected)
+        return fail(check, label, `${node} answered ${got} times, expected ${expected} (${seen})`);
     }
   }
   return pass(check, label);

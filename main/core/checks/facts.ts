@@ -114,7 +114,9 @@ export function probeScript(plan: ProbePlan, marker: string): string {
     sections.push(`echo '${marker} ${probe}'; ${PROBE_COMMANDS[probe]} 2>&1; echo "${marker}-rc $?"`);
   }
   if (plan.sysctlKeys.size > 0) {
-    sections.push(`echo '${marker} sysctl'; sysctl ${[...plan.sysctlKeys].join(' ')} 2>&1; echo "${marker}-rc $?"`);
+    sections.push(
+      `echo '${marker} sysctl'; sysctl ${[...plan.sysctlKeys].join(' ')} 2>&1; echo "${marker}-rc $?"`,
+    );
   }
   return sections.join('\n');
 }
@@ -149,13 +151,16 @@ function setFact(facts: NodeFacts, name: string, body: string, rc: number): void
   };
   switch (name) {
     case 'addr':
-      facts.addr = rc === 0 ? attempt(PROBE_COMMANDS.addr, () => parseIpAddr(body)) : failed(PROBE_COMMANDS.addr);
+      facts.addr =
+        rc === 0 ? attempt(PROBE_COMMANDS.addr, () => parseIpAddr(body)) : failed(PROBE_COMMANDS.addr);
       break;
     case 'route':
-      facts.route = rc === 0 ? attempt(PROBE_COMMANDS.route, () => parseIpRoute(body)) : failed(PROBE_COMMANDS.route);
+      facts.route =
+        rc === 0 ? attempt(PROBE_COMMANDS.route, () => parseIpRoute(body)) : failed(PROBE_COMMANDS.route);
       break;
     case 'neigh':
-      facts.neigh = rc === 0 ? attempt(PROBE_COMMANDS.neigh, () => parseIpNeigh(body)) : failed(PROBE_COMMANDS.neigh);
+      facts.neigh =
+        rc === 0 ? attempt(PROBE_COMMANDS.neigh, () => parseIpNeigh(body)) : failed(PROBE_COMMANDS.neigh);
       break;
     case 'ipvs': {
       const unavailable = detectIpvsUnavailable(body);
@@ -177,7 +182,9 @@ function setFact(facts: NodeFacts, name: string, body: string, rc: number): void
     }
     case 'arptables':
       facts.arptables =
-        rc === 0 ? attempt(PROBE_COMMANDS.arptables, () => parseArptables(body)) : failed(PROBE_COMMANDS.arptables);
+        rc === 0
+          ? attempt(PROBE_COMMANDS.arptables, () => parseArptables(body))
+          : failed(PROBE_COMMANDS.arptables);
       break;
     case 'sysctl':
       // sysctl exits non-zero when one key is missing but still prints the others.

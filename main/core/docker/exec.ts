@@ -2,6 +2,7 @@
 // Docker has no API to kill an exec'd process, so the command itself runs under `timeout`
 // inside the container: a hung command ends there instead of lingering after we give up.
 import { PassThrough } from 'node:stream';
+import type DockerModem from 'docker-modem';
 import type Docker from 'dockerode';
 
 export interface ExecResult {
@@ -37,7 +38,7 @@ export async function execScript(
   const stream = await exec.start({ hijack: true, stdin: false });
   const stdout = collect();
   const stderr = collect();
-  container.modem.demuxStream(stream, stdout.sink, stderr.sink);
+  (container.modem as DockerModem).demuxStream(stream, stdout.sink, stderr.sink);
 
   // A safety net above the in-container timeout, in case the engine stops answering.
   await new Promise<void>((resolve, reject) => {

@@ -31,7 +31,11 @@ const RECIPE_VERSION = '2';
 export async function contextHash(contextDir: string): Promise<string> {
   const hash = createHash('sha256').update(RECIPE_VERSION).update('\0');
   for (const file of await contextFiles(contextDir)) {
-    hash.update(file).update('\0').update(await readFile(path.join(contextDir, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(path.join(contextDir, file)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 12);
 }

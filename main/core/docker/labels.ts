@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // Every Docker resource the app creates carries these labels. `down` and `cleanup` select by
 // them and never touch anything without them.
 
@@ -22,6 +24,14 @@ export function networkName(labId: string, network: string): string {
 
 export function containerName(labId: string, node: string): string {
   return `${PREFIX}-${labId}-${node}`;
+}
+
+/** Host bridges of lab networks all start with this, for host rules that match `lvslab+`. */
+export const BRIDGE_PREFIX = 'lvslab';
+
+/** A Linux interface name (at most 15 characters) unique to the lab's network. */
+export function bridgeName(labId: string, network: string): string {
+  return `${BRIDGE_PREFIX}${createHash('sha256').update(`${labId}/${network}`).digest('hex').slice(0, 9)}`;
 }
 
 /** Label filter for dockerode list calls: `{ label: ['a=b', ...] }`. */

@@ -14,9 +14,18 @@ export type NodeExec = (node: string, script: string, timeoutMs?: number) => Pro
  * Errors that mean "this is already done", so that running a step twice is harmless:
  * iproute2's RTNETLINK "File exists", ipvsadm's duplicate service or destination.
  */
-const ALREADY_DONE = [/RTNETLINK answers: File exists/, /Service already exists/, /Destination already exists/];
+const ALREADY_DONE = [
+  /RTNETLINK answers: File exists/,
+  /Service already exists/,
+  /Destination already exists/,
+];
 
-export function parseCommandsOutput(node: string, commands: readonly string[], output: string, marker: string) {
+export function parseCommandsOutput(
+  node: string,
+  commands: readonly string[],
+  output: string,
+  marker: string,
+) {
   const results: CommandResult[] = [];
   const pattern = new RegExp(`^${marker} (\\d+)\\n([\\s\\S]*?)^${marker}-rc \\d+ (\\d+)$`, 'gm');
   for (const match of output.matchAll(pattern)) {
@@ -82,36 +91,95 @@ export async function runChecks(lab: Lab, checks: readonly Check[], exec: NodeEx
     if (check.kind === 'command') acted.set(check, await runCommandCheck(check, exec));
   }
   const stateChecks = checks.filter((c) => c.kind !== 'http' && c.kind !== 'command');
-  const facts = stateChecks.length > 0 ? await gatherFacts(lab, stateChecks, (node, script) => exec(node, script, 30_000)) : new Map();
-  return checks.map((check) => acted.get(check) ?? evaluateStateCheck(check, lab, facts));
+  const evaluate = async (list: readonly Check[]) => {
+    const facts =
+      list.length > 0
+        ? await gatherFacts(lab, list, (node, script) => exec(node, script, 30_000))
+        : new Map();
+    return new Map(list.map((check) => [check, evaluateStateCheck(check, lab, facts)]));
+  };
+  const results = await evaluate(stateChecks);
+  // IPVS copies its packet counters out on its estimator tick, every 2 s, so counters read just
+  // after the requests may still be 0. Read those again, a bounded number of times.
+  for (let attempt = 0; attempt < STATS_RETRIES; attempt++) {
+    const lagging = stateChecks.filter(
+      (c) => c.kind === 'replies-bypass-director' && results.get(c)?.reason?.includes('InPkts 0'),
+    );
+    if (lagging.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
+    for (const [check, result] of await evaluate(lagging)) results.set(check, result);
+  }
+  return checks.map(
+    (check) => acted.get(check) ?? results.get(check) ?? evaluateStateCheck(check, lab, new Map()),
+  );
 }
 
-async function runHttpCheck(lab: Lab, check: Extract<Check, { kind: 'http' }>, exec: NodeExec): Promise<CheckResult> {
+/** IPVS's estimator runs every 2 s: two waits of 1.2 s cover one tick with margin. */
+const STATS_RETRIES = 2;
+const STATS_SETTLE_MS = 1_200;
+
+async function runHttpCheck(
+  lab: Lab,
+  check: Extract<Check, { kind: 'http' }>,
+  exec: NodeExec,
+): Promise<CheckResult> {
   const url = check.url ?? serviceUrl(lab);
   const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
   try {
     const budget = check.requests * (check.timeoutSeconds + 1) * 1000 + 10_000;
-    const result = await exec(check.from, curlSamplesScript(url, check.requests, check.timeoutSeconds), budget);
+    const result = await exec(
+      check.from,
+      curlSamplesScript(url, check.requests, check.timeoutSeconds),
+      budget,
+    );
     return evaluateHttp(check, lab, attribute(parseCurlSamples(result.stdout), pages));
   } catch (error) {
-    return { kind: check.kind, label: `requests from ${check.from} to ${url}`, ok: false, reason: (error as Error).message };
+    return {
+      kind: check.kind,
+      label: `requests from ${check.from} to ${url}`,
+      ok: false,
+      reason: (error as Error).message,
+    };
   }
 }
 
-async function runCommandCheck(check: Extract<Check, { kind: 'command' }>, exec: NodeExec): Promise<CheckResult> {
-  const label = check.reason === undefined ? `\`${check.run}\` on ${check.node} succeeds` : `not: ${check.reason}`;
+async function runCommandCheck(
+  check: Extract<Check, { kind: 'command' }>,
+  exec: NodeExec,
+): Promise<CheckResult> {
+  const label =
+    check.reason === undefined ? `\`${check.run}\` on ${check.node} succeeds` : `not: ${check.reason}`;
   try {
     const result = await exec(check.node, check.run, 30_000);
     const output = result.stdout + result.stderr;
     const because = (why: string) => check.reason ?? why;
     if (result.exitCode !== check.exitCode) {
-      return { kind: check.kind, label, ok: false, reason: because(`\`${check.run}\` on ${check.node} exited ${result.exitCode}, expected ${check.exitCode}: ${output.trim().slice(0, 200)}`) };
+      return {
+        kind: check.kind,
+        label,
+        ok: false,
+        reason: because(
+          `\`${check.run}\` on ${check.node} exited ${result.exitCode}, expected ${check.exitCode}: ${output.trim().slice(0, 200)}`,
+        ),
+      };
     }
     if (check.stdoutIncludes !== undefined && !result.stdout.includes(check.stdoutIncludes)) {
-      return { kind: check.kind, label, ok: false, reason: because(`the output of \`${check.run}\` on ${check.node} lacks "${check.stdoutIncludes}"`) };
+      return {
+        kind: check.kind,
+        label,
+        ok: false,
+        reason: because(`the output of \`${check.run}\` on ${check.node} lacks "${check.stdoutIncludes}"`),
+      };
     }
     if (check.stdoutMatches !== undefined && !new RegExp(check.stdoutMatches, 'm').test(result.stdout)) {
-      return { kind: check.kind, label, ok: false, reason: because(`the output of \`${check.run}\` on ${check.node} does not match /${check.stdoutMatches}/`) };
+      return {
+        kind: check.kind,
+        label,
+        ok: false,
+        reason: because(
+          `the output of \`${check.run}\` on ${check.node} does not match /${check.stdoutMatches}/`,
+        ),
+      };
     }
     return { kind: check.kind, label, ok: true };
   } catch (error) {

@@ -50,3 +50,9 @@ export function normalizeDestination(destination: string): string {
   if (destination === 'default') return destination;
   return destination.includes('/') ? formatCidr(parseCidr(destination)) : `${destination}/32`;
 }
+
+/** `172.25.88.1/24` to its parts; without a prefix, the network's. */
+export function splitAddress(text: string, networkPrefix: number): { ip: string; prefix: number } {
+  const [ip = '', prefix] = text.split('/');
+  return { ip, prefix: prefix === undefined ? networkPrefix : Number(prefix) };
+}

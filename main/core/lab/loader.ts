@@ -7,6 +7,7 @@ import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Docum
 import type { z } from 'zod';
 import { CHECK_KINDS, labSchema, type LabFile } from '../../../shared/lab-schema.js';
 import { validateLabSemantics, type SemanticIssue } from './semantics.js';
+import { splitAddress } from './ipv4.js';
 import type { Lab, LabNodeModel } from './model.js';
 
 export interface LabIssue {
@@ -37,7 +38,9 @@ export async function loadLabFile(file: string): Promise<Lab> {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new LabLoadError([{ file, line: 0, column: 0, field: '', message: `cannot read the lab file: ${reason}` }]);
+    throw new LabLoadError([
+      { file, line: 0, column: 0, field: '', message: `cannot read the lab file: ${reason}` },
+    ]);
   }
   return parseLab(text, file, absolute);
 }
@@ -52,14 +55,26 @@ export function parseLab(text: string, displayName: string, absolutePath = displ
     throw new LabLoadError(
       doc.errors.map((e) => {
         const pos = at(e.pos[0]);
-        return { file: displayName, line: pos.line, column: pos.col, field: '', message: yamlMessage(e.message) };
+        return {
+          file: displayName,
+          line: pos.line,
+          column: pos.col,
+          field: '',
+          message: yamlMessage(e.message),
+        };
       }),
     );
   }
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new LabLoadError([
-      { file: displayName, line: 1, column: 1, field: '', message: 'expected a mapping with id, title, networks, nodes, service and steps' },
+      {
+        file: displayName,
+        line: 1,
+        column: 1,
+        field: '',
+        message: 'expected a mapping with id, title, networks, nodes, service and steps',
+      },
     ]);
   }
 
@@ -80,13 +95,17 @@ function toModel(file: LabFile, source: string, text: string): Lab {
   const nodes: LabNodeModel[] = file.nodes.map((node) => ({
     ...node,
     interfaces: Object.entries(node.addresses).map(([network, address], index) => {
-      const subnet = file.networks.find((n) => n.name === network)?.subnet ?? '0.0.0.0/32';
+      const networkPrefix = Number(file.networks.find((n) => n.name === network)?.subnet.split('/')[1] ?? 32);
+      const [first, ...extra] = (Array.isArray(address) ? address : [address]).map((a) =>
+        splitAddress(a, networkPrefix),
+      );
       return {
         network,
         device: `eth${index}`,
-        ip: typeof address === 'string' ? address : address.ip,
-        prefix: Number(subnet.split('/')[1]),
-        manual: typeof address === 'string' ? false : address.manual,
+        ip: first?.ip ?? '',
+        prefix: first?.prefix ?? networkPrefix,
+        networkPrefix,
+        extra,
       };
     }),
   }));
@@ -114,14 +133,21 @@ function schemaIssue(issue: z.core.$ZodIssue, doc: Document, file: string, at: A
     message = `unknown check kind ${JSON.stringify(kind)}: expected one of ${CHECK_KINDS.join(', ')}`;
   } else {
     const got = valueAt(doc, fieldPath);
-    if (got !== undefined && (typeof got !== 'object' || got === null)) message = `${message} (got ${JSON.stringify(got)})`;
+    if (got !== undefined && (typeof got !== 'object' || got === null))
+      message = `${message} (got ${JSON.stringify(got)})`;
   }
   return { file, line: located.line, column: located.col, field, message };
 }
 
 function semanticToLabIssue(issue: SemanticIssue, doc: Document, file: string, at: At): LabIssue {
   const located = locate(doc, issue.path, at);
-  return { file, line: located.line, column: located.col, field: formatPath(issue.path), message: issue.message };
+  return {
+    file,
+    line: located.line,
+    column: located.col,
+    field: formatPath(issue.path),
+    message: issue.message,
+  };
 }
 
 /** The position of the deepest existing node on the path (a missing field points at its parent). */
@@ -137,7 +163,8 @@ function locateKey(doc: Document, parentPath: (string | number)[], key: string, 
   const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
   if (!isMap(parent)) return null;
   for (const item of parent.items) {
-    if (isPair(item) && isScalar(item.key) && item.key.value === key && item.key.range) return at(item.key.range[0]);
+    if (isPair(item) && isScalar(item.key) && item.key.value === key && item.key.range)
+      return at(item.key.range[0]);
   }
   return null;
 }

@@ -2,14 +2,22 @@
 // (interfaces per node, the director, the real servers), so that no caller derives them again.
 import type { LabFile, LabNetwork, LabNode, Role } from '../../../shared/lab-schema.js';
 
+export interface InterfaceAddress {
+  ip: string;
+  prefix: number;
+}
+
 export interface NodeInterface {
   network: string;
   /** Interface name inside the container: eth0 for the first network, eth1 for the next. */
   device: string;
+  /** The address Docker assigns on this network, with the prefix the lab gives it. */
   ip: string;
   prefix: number;
-  /** Attached, but the address is added by a lab step. */
-  manual: boolean;
+  /** The network's own prefix, which Docker gives the address. */
+  networkPrefix: number;
+  /** Further addresses on the same segment, added when the node starts. */
+  extra: InterfaceAddress[];
 }
 
 export interface LabNodeModel extends LabNode {
@@ -39,9 +47,9 @@ export function director(lab: Lab): LabNodeModel {
   return found;
 }
 
-/** The address a real server is known by in `ipvsadm -a -r`: its first non-manual address. */
+/** The address a real server is known by in `ipvsadm -a -r`: its first address. */
 export function primaryAddress(node: LabNodeModel): string {
-  const iface = node.interfaces.find((i) => !i.manual) ?? node.interfaces[0];
+  const iface = node.interfaces[0];
   if (!iface) throw new Error(`node ${node.name} has no interface`);
   return iface.ip;
 }

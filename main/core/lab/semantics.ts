@@ -2,7 +2,16 @@
 // is consistent, and the lab has the roles LVS-TUN needs. The schema checks shapes; this checks
 // meaning. Each issue carries the field path so the loader can point at the line.
 import type { Check, LabFile } from '../../../shared/lab-schema.js';
-import { ipToNumber, isUsableHost, numberToIp, parseCidr, subnetContains, subnetsOverlap, type Subnet } from './ipv4.js';
+import {
+  ipToNumber,
+  isUsableHost,
+  splitAddress,
+  numberToIp,
+  parseCidr,
+  subnetContains,
+  subnetsOverlap,
+  type Subnet,
+} from './ipv4.js';
 
 export interface SemanticIssue {
   path: (string | number)[];
@@ -15,18 +24,28 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
 
   const subnets = new Map<string, Subnet>();
   lab.networks.forEach((network, i) => {
-    if (subnets.has(network.name)) add(['networks', i, 'name'], `network "${network.name}" is declared twice`);
+    if (subnets.has(network.name))
+      add(['networks', i, 'name'], `network "${network.name}" is declared twice`);
     const subnet = parseCidr(network.subnet);
     if (subnet.network !== ipToNumber(network.subnet.split('/')[0] ?? '')) {
-      add(['networks', i, 'subnet'], `${network.subnet} has host bits set; did you mean ${numberToIp(subnet.network)}/${subnet.prefix}?`);
+      add(
+        ['networks', i, 'subnet'],
+        `${network.subnet} has host bits set; did you mean ${numberToIp(subnet.network)}/${subnet.prefix}?`,
+      );
     }
     lab.networks.slice(0, i).forEach((other) => {
       if (subnetsOverlap(subnet, parseCidr(other.subnet))) {
-        add(['networks', i, 'subnet'], `${network.subnet} overlaps network "${other.name}" (${other.subnet})`);
+        add(
+          ['networks', i, 'subnet'],
+          `${network.subnet} overlaps network "${other.name}" (${other.subnet})`,
+        );
       }
     });
     if (network.gateway !== undefined && !isUsableHost(subnet, network.gateway)) {
-      add(['networks', i, 'gateway'], `gateway ${network.gateway} is not a host address of ${network.subnet}`);
+      add(
+        ['networks', i, 'gateway'],
+        `gateway ${network.gateway} is not a host address of ${network.subnet}`,
+      );
     }
     subnets.set(network.name, subnet);
   });
@@ -37,24 +56,40 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
     if (nodeNames.has(node.name)) add(['nodes', i, 'name'], `node "${node.name}" is declared twice`);
     nodeNames.add(node.name);
     for (const [networkName, address] of Object.entries(node.addresses)) {
-      const ip = typeof address === 'string' ? address : address.ip;
       const where = ['nodes', i, 'addresses', networkName];
       const subnet = subnets.get(networkName);
       if (!subnet) {
         add(where, `no network named "${networkName}" (networks: ${[...subnets.keys()].join(', ')})`);
         continue;
       }
-      if (!isUsableHost(subnet, ip)) {
-        add(where, `${ip} is not a host address of network "${networkName}" (${formatSubnet(lab, networkName)})`);
-        continue;
-      }
-      const owner = owners.get(ip);
-      if (owner) add(where, `${ip} is already the address of ${owner}`);
-      owners.set(ip, `node "${node.name}"`);
-      const gateway = lab.networks.find((n) => n.name === networkName)?.gateway;
-      if (gateway === ip) {
-        add(where, `${ip} is the Docker gateway of network "${networkName}"; pick another gateway for the network`);
-      }
+      const list = Array.isArray(address) ? address : [address];
+      list.forEach((text, k) => {
+        const at = Array.isArray(address) ? [...where, k] : where;
+        const { ip, prefix } = splitAddress(text, subnet.prefix);
+        if (!isUsableHost(subnet, ip)) {
+          add(
+            at,
+            `${ip} is not a host address of network "${networkName}" (${formatSubnet(lab, networkName)})`,
+          );
+          return;
+        }
+        if (prefix < subnet.prefix) {
+          add(
+            at,
+            `/${prefix} is wider than network "${networkName}" (${formatSubnet(lab, networkName)}); a node's prefix may only narrow it`,
+          );
+        }
+        const owner = owners.get(ip);
+        if (owner) add(at, `${ip} is already the address of ${owner}`);
+        owners.set(ip, `node "${node.name}"`);
+        const gateway = lab.networks.find((n) => n.name === networkName)?.gateway;
+        if (gateway === ip) {
+          add(
+            at,
+            `${ip} is the Docker gateway of network "${networkName}"; pick another gateway for the network`,
+          );
+        }
+      });
     }
     if (node.page !== undefined && node.role !== 'realserver') {
       add(['nodes', i, 'page'], `only real servers serve a page; "${node.name}" is a ${node.role}`);
@@ -62,7 +97,8 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
   });
 
   const countRole = (role: string) => lab.nodes.filter((n) => n.role === role).length;
-  if (countRole('director') !== 1) add(['nodes'], `a lab needs exactly one director (found ${countRole('director')})`);
+  if (countRole('director') !== 1)
+    add(['nodes'], `a lab needs exactly one director (found ${countRole('director')})`);
   if (countRole('realserver') < 1) add(['nodes'], 'a lab needs at least one real server');
   if (countRole('client') < 1) add(['nodes'], 'a lab needs at least one client');
   lab.nodes.forEach((node, i) => {
@@ -86,7 +122,8 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
     }
     step.checks.forEach((check, c) => {
       for (const [field, nodeName] of nodeReferences(check)) {
-        if (!nodeNames.has(nodeName)) add(['steps', s, 'checks', c, ...field], unknownNode(nodeName, nodeNames));
+        if (!nodeNames.has(nodeName))
+          add(['steps', s, 'checks', c, ...field], unknownNode(nodeName, nodeNames));
       }
     });
   });

@@ -9,19 +9,32 @@ import { ensureNodeImage, errorText } from '../docker/images.js';
 import { LABEL } from '../docker/labels.js';
 import { detectIpvsUnavailable } from '../parsers/index.js';
 import { NODE_CAPABILITIES, writableProcSys } from '../runtime/plan.js';
+import { probeLabBridging } from './bridging.js';
 import { fixesFor } from './fixes.js';
 
 export const SCHEDULERS_PROBED = ['rr', 'wrr', 'wlc'] as const;
 
 /** Shell run in the probe container: one marked section per feature. 192.0.2.0/24 is a documentation range. */
 export function probeScript(marker: string): string {
-  const section = (name: string, body: string) => `echo '${marker} ${name}'; ( ${body} ) 2>&1; echo "${marker}-rc $?"`;
+  const section = (name: string, body: string) =>
+    `echo '${marker} ${name}'; ( ${body} ) 2>&1; echo "${marker}-rc $?"`;
   return [
     section('uname', 'uname -r'),
     section('ipvs', 'ipvsadm -A -t 192.0.2.1:80 -s rr && ipvsadm -Ln'),
-    ...SCHEDULERS_PROBED.map((s) => section(`sched-${s}`, `ipvsadm -A -t 192.0.2.2:80 -s ${s}; rc=$?; ipvsadm -D -t 192.0.2.2:80 >/dev/null 2>&1; exit $rc`)),
-    section('ipip', 'ip link show tunl0 || { ip link add lvsprobe0 type ipip local 192.0.2.3 remote any && ip link show tunl0; }'),
-    section('arptables', 'arptables -A INPUT -d 192.0.2.1 -j DROP && arptables -A OUTPUT -s 192.0.2.1 -j mangle --mangle-ip-s 192.0.2.4 && arptables -L -n'),
+    ...SCHEDULERS_PROBED.map((s) =>
+      section(
+        `sched-${s}`,
+        `ipvsadm -A -t 192.0.2.2:80 -s ${s}; rc=$?; ipvsadm -D -t 192.0.2.2:80 >/dev/null 2>&1; exit $rc`,
+      ),
+    ),
+    section(
+      'ipip',
+      'ip link show tunl0 || { ip link add lvsprobe0 type ipip local 192.0.2.3 remote any && ip link show tunl0; }',
+    ),
+    section(
+      'arptables',
+      'arptables -A INPUT -d 192.0.2.1 -j DROP && arptables -A OUTPUT -s 192.0.2.1 -j mangle --mangle-ip-s 192.0.2.4 && arptables -L -n',
+    ),
     section('sysctl', 'sysctl -w net.ipv4.conf.all.arp_ignore=1'),
     section('rp_filter', 'sysctl -n net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter'),
   ].join('\n');
@@ -30,11 +43,16 @@ export function probeScript(marker: string): string {
 export function parseSections(output: string, marker: string): Map<string, { rc: number; text: string }> {
   const sections = new Map<string, { rc: number; text: string }>();
   const pattern = new RegExp(`^${marker} ([\\w-]+)\\n([\\s\\S]*?)^${marker}-rc (\\d+)$`, 'gm');
-  for (const m of output.matchAll(pattern)) sections.set(m[1] ?? '', { rc: Number(m[3]), text: (m[2] ?? '').trim() });
+  for (const m of output.matchAll(pattern))
+    sections.set(m[1] ?? '', { rc: Number(m[3]), text: (m[2] ?? '').trim() });
   return sections;
 }
 
-export function classifyPlatform(info: { OperatingSystem?: string; KernelVersion?: string; Name?: string }): Platform {
+export function classifyPlatform(info: {
+  OperatingSystem?: string;
+  KernelVersion?: string;
+  Name?: string;
+}): Platform {
   const os = (info.OperatingSystem ?? '').toLowerCase();
   const kernel = (info.KernelVersion ?? '').toLowerCase();
   if (os.includes('docker desktop')) return kernel.includes('microsoft') ? 'wsl2' : 'docker-desktop';
@@ -46,7 +64,10 @@ export function classifyPlatform(info: { OperatingSystem?: string; KernelVersion
 }
 
 /** Turns the probe's sections into report items. Pure, so each verdict is unit-tested. */
-export function kernelItems(sections: Map<string, { rc: number; text: string }>, platform: Platform): PreflightItem[] {
+export function kernelItems(
+  sections: Map<string, { rc: number; text: string }>,
+  platform: Platform,
+): PreflightItem[] {
   const items: PreflightItem[] = [];
   const get = (name: string) => sections.get(name) ?? { rc: -1, text: 'the probe did not report this' };
   const kernel = get('uname').text || 'unknown';
@@ -70,7 +91,11 @@ export function kernelItems(sections: Map<string, { rc: number; text: string }>,
       id: `ipvs-${scheduler}`,
       title: `IPVS scheduler ${scheduler}`,
       status: ok ? 'ok' : ipvsOk ? 'warn' : 'skipped',
-      detail: ok ? `ipvsadm -s ${scheduler} works` : ipvsOk ? `the kernel lacks ip_vs_${scheduler}: ${lastLine(s.text)}` : 'not probed: needs IPVS',
+      detail: ok
+        ? `ipvsadm -s ${scheduler} works`
+        : ipvsOk
+          ? `the kernel lacks ip_vs_${scheduler}: ${lastLine(s.text)}`
+          : 'not probed: needs IPVS',
       fixes: ok || !ipvsOk ? [] : fixesFor('scheduler', platform),
     });
   }
@@ -90,7 +115,10 @@ export function kernelItems(sections: Map<string, { rc: number; text: string }>,
     id: 'arptables',
     title: 'arptables with the mangle target (legacy backend)',
     status: arp.rc === 0 ? 'ok' : 'warn',
-    detail: arp.rc === 0 ? 'arptables DROP and mangle rules can be added' : `arptables failed: ${lastLine(arp.text)}. The arptables labs cannot hide the VIP; tun-sysctl can.`,
+    detail:
+      arp.rc === 0
+        ? 'arptables DROP and mangle rules can be added'
+        : `arptables failed: ${lastLine(arp.text)}. The arptables labs cannot hide the VIP; tun-sysctl can.`,
     fixes: arp.rc === 0 ? [] : fixesFor('arptables', platform),
   });
   const sysctl = get('sysctl');
@@ -98,7 +126,10 @@ export function kernelItems(sections: Map<string, { rc: number; text: string }>,
     id: 'sysctl',
     title: 'Writable network sysctls in containers',
     status: sysctl.rc === 0 ? 'ok' : 'fail',
-    detail: sysctl.rc === 0 ? 'sysctl -w net.ipv4.conf.all.arp_ignore=1 works without --privileged' : `sysctl -w failed: ${lastLine(sysctl.text)}`,
+    detail:
+      sysctl.rc === 0
+        ? 'sysctl -w net.ipv4.conf.all.arp_ignore=1 works without --privileged'
+        : `sysctl -w failed: ${lastLine(sysctl.text)}`,
     fixes: sysctl.rc === 0 ? [] : fixesFor('sysctl', platform),
   });
   const rp = get('rp_filter');
@@ -171,7 +202,13 @@ export async function runPreflight(docker: Docker, options: PreflightOptions): P
   let image: string;
   try {
     image = await ensureNodeImage(docker, options.imageContext, (p) =>
-      options.onProgress?.({ phase: 'image', name: p.image, state: 'working', message: p.message, fraction: p.fraction }),
+      options.onProgress?.({
+        phase: 'image',
+        name: p.image,
+        state: 'working',
+        message: p.message,
+        fraction: p.fraction,
+      }),
     );
   } catch (error) {
     items.push({ id: 'image', title: 'Lab node image', status: 'fail', detail: errorText(error), fixes: [] });
@@ -180,15 +217,48 @@ export async function runPreflight(docker: Docker, options: PreflightOptions): P
 
   const marker = `@@probe-${Date.now().toString(36)}`;
   try {
-    const output = await runProbeContainer(docker, image, probeScript(marker), security.some((o) => o.includes('name=apparmor')));
+    const output = await runProbeContainer(
+      docker,
+      image,
+      probeScript(marker),
+      security.some((o) => o.includes('name=apparmor')),
+    );
     items.push(...kernelItems(parseSections(output, marker), platform));
   } catch (error) {
-    items.push({ id: 'probe', title: 'Kernel probe', status: 'fail', detail: `the probe container failed: ${errorText(error)}`, fixes: [] });
+    items.push({
+      id: 'probe',
+      title: 'Kernel probe',
+      status: 'fail',
+      detail: `the probe container failed: ${errorText(error)}`,
+      fixes: [],
+    });
   }
+  items.push(await bridgingItem(docker, image, platform));
   return { endpoint, engine, items, ok: items.every((i) => i.status !== 'fail') };
 }
 
-async function runProbeContainer(docker: Docker, image: string, script: string, apparmor: boolean): Promise<string> {
+async function bridgingItem(docker: Docker, image: string, platform: Platform): Promise<PreflightItem> {
+  const title = 'Lab segments switch every frame';
+  try {
+    const { ok, detail } = await probeLabBridging(docker, image);
+    return {
+      id: 'bridging',
+      title,
+      status: ok ? 'ok' : 'warn',
+      detail,
+      fixes: ok ? [] : fixesFor('bridging', platform),
+    };
+  } catch (error) {
+    return { id: 'bridging', title, status: 'skipped', detail: `not probed: ${errorText(error)}`, fixes: [] };
+  }
+}
+
+async function runProbeContainer(
+  docker: Docker,
+  image: string,
+  script: string,
+  apparmor: boolean,
+): Promise<string> {
   const container = await docker.createContainer({
     Image: image,
     Cmd: ['timeout', '30', 'sh', '-c', script],
@@ -242,10 +312,22 @@ function engineUnreachable(endpoint: string, error: unknown): PreflightItem {
       code === 'EACCES'
         ? [{ platform: 'linux', text: 'sudo usermod -aG docker $USER, then log in again' }]
         : [
-            { platform: 'linux', text: 'sudo systemctl start docker (or, where there is no systemd: sudo bash scripts/ensure-dockerd.sh)' },
-            { platform: 'docker-desktop', text: 'start Docker Desktop and wait until it says "Engine running"' },
-            { platform: 'wsl2', text: 'start Docker Desktop with the WSL 2 backend, or `sudo service docker start` inside the WSL distro' },
-            { platform: 'linux', text: 'if the engine is elsewhere, set DOCKER_HOST (for example tcp://169.254.77.2:2375)' },
+            {
+              platform: 'linux',
+              text: 'sudo systemctl start docker (or, where there is no systemd: sudo bash scripts/ensure-dockerd.sh)',
+            },
+            {
+              platform: 'docker-desktop',
+              text: 'start Docker Desktop and wait until it says "Engine running"',
+            },
+            {
+              platform: 'wsl2',
+              text: 'start Docker Desktop with the WSL 2 backend, or `sudo service docker start` inside the WSL distro',
+            },
+            {
+              platform: 'linux',
+              text: 'if the engine is elsewhere, set DOCKER_HOST (for example tcp://169.254.77.2:2375)',
+            },
           ],
   };
 }

@@ -83,13 +83,18 @@ export class LabRuntime {
           const container = this.docker.getContainer(containerName(lab.id, node.name));
           const info = await container.inspect();
           const macs = Object.fromEntries(
-            node.interfaces.map((i) => [i.network, info.NetworkSettings.Networks[networkName(lab.id, i.network)]?.MacAddress ?? '']),
+            node.interfaces.map((i) => [
+              i.network,
+              info.NetworkSettings.Networks[networkName(lab.id, i.network)]?.MacAddress ?? '',
+            ]),
           );
           const script = interfaceSetupScript(node, macs);
           onProgress({ phase: 'setup', name: node.name, state: 'working', message: 'interfaces and routes' });
           const result = await execScript(container, script, { timeoutMs: 30_000 });
           if (result.exitCode !== 0) {
-            throw new Error(`setting up the interfaces of ${node.name} failed: ${result.stderr.trim() || result.stdout.trim()}`);
+            throw new Error(
+              `setting up the interfaces of ${node.name} failed: ${result.stderr.trim() || result.stdout.trim()}`,
+            );
           }
           onProgress({ phase: 'setup', name: node.name, state: 'done' });
         }),
@@ -98,7 +103,9 @@ export class LabRuntime {
       const leftovers = await this.rollback(created, onProgress);
       const message = `starting lab ${lab.id} failed: ${errorText(error)}`;
       throw new LabError(
-        leftovers.length === 0 ? `${message}. Everything it had created was removed.` : `${message}. Could not remove: ${leftovers.join('; ')}`,
+        leftovers.length === 0
+          ? `${message}. Everything it had created was removed.`
+          : `${message}. Could not remove: ${leftovers.join('; ')}`,
         leftovers.length === 0 ? undefined : 'run `lvs-lab cleanup` to remove what is left',
       );
     }
@@ -108,7 +115,10 @@ export class LabRuntime {
   }
 
   /** Removes every container and network labelled with this lab, and nothing else. */
-  async down(labId: string, onProgress: ProgressListener = () => undefined): Promise<{ containers: number; networks: number }> {
+  async down(
+    labId: string,
+    onProgress: ProgressListener = () => undefined,
+  ): Promise<{ containers: number; networks: number }> {
     return this.removeByLabels({ [LABEL.managed]: 'true', [LABEL.lab]: labId }, onProgress);
   }
 
@@ -156,7 +166,7 @@ export class LabRuntime {
         state: c.State,
         status: c.Status,
         addresses: Object.fromEntries(
-          Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, n.IPAddress]),
+          Object.entries(c.NetworkSettings.Networks).map(([name, n]) => [name, n.IPAddress]),
         ),
       };
       status.nodes.push(node);
@@ -181,12 +191,20 @@ export class LabRuntime {
   async nodeContainer(labId: string, node: string): Promise<Docker.Container> {
     const list = await this.docker.listContainers({
       all: true,
-      filters: { label: [...labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId, [LABEL.node]: node }).label, LABEL.instance] },
+      filters: {
+        label: [
+          ...labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId, [LABEL.node]: node }).label,
+          LABEL.instance,
+        ],
+      },
     });
     const found = list[0];
     if (!found) throw new LabError(`lab ${labId} has no node "${node}"`);
     if (found.State !== 'running') {
-      throw new LabError(`node ${node} of lab ${labId} is ${found.State} (${found.Status})`, `see its log with: docker logs ${found.Names[0]?.slice(1) ?? found.Id}`);
+      throw new LabError(
+        `node ${node} of lab ${labId} is ${found.State} (${found.Status})`,
+        `see its log with: docker logs ${found.Names[0]?.slice(1) ?? found.Id}`,
+      );
     }
     return this.docker.getContainer(found.Id);
   }
@@ -204,7 +222,13 @@ export class LabRuntime {
     if (lab.nodes.every((n) => n.image !== undefined)) return '';
     onProgress({ phase: 'image', name: 'lvs-lab/node', state: 'working', message: 'checking' });
     const tag = await ensureNodeImage(this.docker, this.options.imageContext, (p) => {
-      onProgress({ phase: 'image', name: p.image, state: 'working', message: p.message, fraction: p.fraction });
+      onProgress({
+        phase: 'image',
+        name: p.image,
+        state: 'working',
+        message: p.message,
+        fraction: p.fraction,
+      });
     });
     onProgress({ phase: 'image', name: tag, state: 'done' });
     return tag;
@@ -221,9 +245,14 @@ export class LabRuntime {
     }
     // A container or network with our name but without our labels belongs to someone else.
     const names = new Set(lab.nodes.map((n) => `/${containerName(lab.id, n.name)}`));
-    const clashing = (await this.docker.listContainers({ all: true })).find((c) => c.Names.some((n) => names.has(n)));
+    const clashing = (await this.docker.listContainers({ all: true })).find((c) =>
+      c.Names.some((n) => names.has(n)),
+    );
     if (clashing) {
-      throw new LabError(`a container named ${clashing.Names[0]?.slice(1) ?? ''} already exists and was not created by LVS Lab`, 'rename or remove that container');
+      throw new LabError(
+        `a container named ${clashing.Names[0]?.slice(1) ?? ''} already exists and was not created by LVS Lab`,
+        'rename or remove that container',
+      );
     }
   }
 
@@ -239,7 +268,9 @@ export class LabRuntime {
             throw new LabError(
               `network "${network.name}" (${network.subnet}) of lab ${lab.id} overlaps Docker network "${other.Name}" (${config.Subnet})` +
                 (owner ? `, which belongs to the running lab ${owner}` : ''),
-              owner ? `stop that lab first: lvs-lab down ${owner}` : `remove that network (docker network rm ${other.Name}) or change the lab's subnet`,
+              owner
+                ? `stop that lab first: lvs-lab down ${owner}`
+                : `remove that network (docker network rm ${other.Name}) or change the lab's subnet`,
             );
           }
         }
@@ -312,4 +343,3 @@ async function removeIgnoringGone(remove: () => Promise<unknown>): Promise<void>
     if (!isNotFound(error)) throw error;
   }
 }
-

@@ -3,7 +3,7 @@
 import type Docker from 'dockerode';
 import { ipToNumber, numberToIp, parseCidr } from '../lab/ipv4.js';
 import type { Lab, LabNodeModel } from '../lab/model.js';
-import { containerName, LABEL, networkName } from '../docker/labels.js';
+import { bridgeName, containerName, LABEL, networkName } from '../docker/labels.js';
 
 export interface InstanceInfo {
   id: string;
@@ -39,7 +39,9 @@ export function dockerGateway(lab: Lab, networkNameInLab: string): string {
   if (!network) throw new Error(`no network ${networkNameInLab} in lab ${lab.id}`);
   if (network.gateway !== undefined) return network.gateway;
   const used = new Set<number>([ipToNumber(lab.service.vip)]);
-  for (const node of lab.nodes) for (const i of node.interfaces) used.add(ipToNumber(i.ip));
+  for (const node of lab.nodes) {
+    for (const i of node.interfaces) for (const a of [i, ...i.extra]) used.add(ipToNumber(a.ip));
+  }
   const subnet = parseCidr(network.subnet);
   for (let candidate = subnet.last - 1; candidate > subnet.first; candidate--) {
     if (!used.has(candidate)) return numberToIp(candidate);
@@ -53,11 +55,17 @@ export function networkCreateOptions(lab: Lab, networkNameInLab: string, instanc
   return {
     Name: networkName(lab.id, network.name),
     Driver: 'bridge',
+    // A predictable bridge name, so that one host rule can cover every lab bridge (see
+    // preflight's bridge check).
+    Options: { 'com.docker.network.bridge.name': bridgeName(lab.id, network.name) },
     // Internal: no route out of the machine. Lab traffic stays between the lab's containers.
     Internal: true,
     CheckDuplicate: true,
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: dockerGateway(lab, network.name) }] },
+    IPAM: {
+      Driver: 'default',
+      Config: [{ Subnet: network.subnet, Gateway: dockerGateway(lab, network.name) }],
+    },
     Labels: { ...labLabels(lab, instance), [LABEL.network]: network.name },
   } satisfies Docker.NetworkCreateOptions;
 }
@@ -108,8 +116,8 @@ export function writableProcSys(traits: EngineTraits) {
 
 /**
  * Shell script run once in each node after start: give every interface the name the lab uses
- * (Docker does not promise an order for a container's second network), then remove the
- * addresses the lab's steps add by hand. `macs` maps lab network name to the MAC Docker gave it.
+ * (Docker does not promise an order for a container's second network), then set the addresses
+ * the lab declares beyond the one Docker assigns. `macs` maps lab network name to the MAC Docker gave it.
  */
 export function interfaceSetupScript(node: LabNodeModel, macs: Record<string, string>): string {
   // Docker gives containers on internal networks a default route via its bridge. A lab node
@@ -132,8 +140,17 @@ export function interfaceSetupScript(node: LabNodeModel, macs: Record<string, st
       lines.push(`ip link set lvstmp${index} name ${iface.device}`, `ip link set ${iface.device} up`);
     });
   }
-  for (const iface of node.interfaces.filter((i) => i.manual)) {
-    lines.push(`ip addr del ${iface.ip}/${iface.prefix} dev ${iface.device}`);
+  for (const iface of node.interfaces) {
+    // Docker gives the address the network's prefix; the lab may narrow it, so that one segment
+    // carries several subnets as in the seeds.
+    if (iface.prefix !== iface.networkPrefix) {
+      lines.push(
+        `ip addr del ${iface.ip}/${iface.networkPrefix} dev ${iface.device}`,
+        `ip addr add ${iface.ip}/${iface.prefix} dev ${iface.device}`,
+      );
+    }
+    for (const extra of iface.extra)
+      lines.push(`ip addr add ${extra.ip}/${extra.prefix} dev ${iface.device}`);
   }
   return lines.join('\n');
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test tier, in order, and ends with one summary line: "tests: N passed, N failed".
+# This is the README's test command (npm test) and what CI runs. No tier is skipped: a tier
+# that cannot run (no Docker Engine, no kernel) fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=test-results
+rm -rf "$results" && mkdir -p "$results"
+status=0
+tier() { printf '\n=== %s ===\n' "$1"; }
+
+tier 'static checks: format, lint, types'
+npm run --silent format:check || status=1
+npm run --silent lint || status=1
+npm run --silent typecheck || status=1
+
+tier 'build'
+npm run --silent build || { echo 'build failed'; exit 1; }
+
+tier 'unit'
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1
+
+tier 'docker: a real Docker Engine'
+if bash scripts/ensure-dockerd.sh && bash lab-images/bootstrap-base.sh; then
+  npx vitest run --project docker --reporter=default --reporter=json --outputFile.json="$results/docker.json" || status=1
+else
+  echo 'the Docker tier cannot run: no Docker Engine (see above)'
+  status=1
+fi
+
+# One closing line over every tier, read from the runners' JSON reports.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of fs.readdirSync(process.argv[1]).filter((f) => f.endsWith(".json"))) {
+    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  }
+  console.log(`\ntests: ${passed} passed, ${failed} failed`);
+' "$results"
+exit $status

@@ -1,0 +1,81 @@
+// The lvs-lab command as a user runs it: the compiled binary, real exit codes, --json output.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabInstanceStatus } from '../../shared/status.js';
+import { repoRoot } from './helpers.js';
+
+const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-cli-'));
+
+function lvsLab(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/lvs-lab.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, NO_COLOR: '1' },
+    timeout: 300_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('lvs-lab', () => {
+  beforeAll(() => {
+    lvsLab('down', 'tun-arptables');
+  });
+  afterAll(() => {
+    lvsLab('down', 'tun-arptables');
+  });
+
+  it('up, status, exec and down work against the engine', () => {
+    const up = lvsLab('up', 'tun-arptables');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/started tun-arptables/);
+    expect(up.stderr).toMatch(/\[node\] server1 done running/);
+
+    const status = lvsLab('status', '--json');
+    expect(status.code).toBe(0);
+    const [lab] = JSON.parse(status.stdout) as LabInstanceStatus[];
+    expect(lab?.labId).toBe('tun-arptables');
+    expect(lab?.health).toBe('running');
+    expect(lab?.nodes.find((n) => n.name === 'server1')?.addresses).toEqual({
+      'lvslab-tun-arptables-lan': '172.25.88.1',
+    });
+
+    const exec = lvsLab('exec', 'server2', '--', 'cat', '/srv/www/index.html');
+    expect(exec.code).toBe(0);
+    expect(exec.stdout).toBe('<h1>server2</h1>');
+    expect(lvsLab('exec', 'server2', '--', 'sh', '-c', 'exit 3').code).toBe(3);
+
+    const run = lvsLab('run', 'realserver-arp', '--json');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { check: { ok: boolean } }).check.ok).toBe(true);
+
+    const steps = lvsLab('steps');
+    expect(steps.stdout).toMatch(/4\. Hide the VIP from ARP on the real servers \[realserver-arp\] done/);
+
+    const down = lvsLab('down');
+    expect(down.code).toBe(0);
+    expect(down.stdout).toBe('removed 4 containers and 1 networks\n');
+    expect(lvsLab('status').stdout).toBe('no lab is running\n');
+  });
+
+  it('fails with a clear message and status 1 when no lab runs', () => {
+    const result = lvsLab('steps');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no lab is running\n {2}hint: start one with: lvs-lab up <lab>/);
+  });
+
+  it('validate names the file, line and field of each problem', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lvslab-bad-')), 'bad.yaml');
+    writeFileSync(file, 'id: bad\ntitle: t\nsummary: s\ndifficulty: easy\n');
+    const result = lvsLab('validate', file, path.join(repoRoot, 'labs/tun-sysctl.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`${file}:4:13: difficulty: .*"beginner"`));
+    expect(result.stdout).toMatch(/tun-sysctl.yaml: ok \(lab tun-sysctl\)/);
+  });
+
+  it('usage errors exit 2', () => {
+    expect(lvsLab('frobnicate').code).toBe(2);
+    expect(lvsLab('up').code).toBe(2);
+  });
+});
