@@ -77,7 +77,7 @@ const directorRef = name.optional();
 
 const httpExpect = z
   .strictObject({
-    // Strict rotation through these nodes in this cyclic order, starting anywhere.
+    // Round robin: the answers cycle through these nodes, each once per round, in a fixed order.
     rotation: z.array(nodeRef).min(1).optional(),
     // Exact number of answers per node.
     counts: z.record(nodeRef, z.number().int().min(0)).optional(),
@@ -194,6 +194,26 @@ export const labSchema = z.strictObject({
   service,
   steps: z.array(step).min(1),
 });
+
+/**
+ * A lab derived from another: a bug reproduction or a variation. It takes the base lab's
+ * networks, nodes and service, drops the steps it names, and appends its own. The merged lab is
+ * validated like any other.
+ */
+export const derivedLabSchema = z.strictObject({
+  id: name,
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  seed: labSchema.shape.seed,
+  departures: labSchema.shape.departures,
+  /** The base lab: an id in the labs folder, or a path relative to this file. */
+  extends: z.string().min(1),
+  omitSteps: z.array(name).default([]),
+  steps: z.array(step).min(1),
+});
+
+export type DerivedLabFile = z.infer<typeof derivedLabSchema>;
 
 export const CHECK_KINDS = checkSchema.options.map((option) => option.shape.kind.value);
 

@@ -27,7 +27,7 @@ export function labList(labs: LabSummary[]): string {
     .map((l) =>
       l.error
         ? `${red(l.id)}  ${red('does not load:')}\n${l.error}`
-        : `${bold(l.id)}  ${l.title}\n  ${l.difficulty}, ${l.steps} steps, follows ${l.seed}\n  ${dim(l.summary)}`,
+        : `${bold(l.id)}  ${l.title}\n  ${l.difficulty}, ${l.steps} steps, ${l.base ? `builds on ${l.base}` : `follows ${l.seed}`}\n  ${dim(l.summary)}`,
     )
     .join('\n\n');
 }

@@ -31,6 +31,8 @@ export interface LabSummary {
   seed: string;
   file: string;
   steps: number;
+  /** For a bug reproduction or variation: the lab it extends. */
+  base?: string;
   /** Set when the file does not load: what is wrong and where. */
   error?: string;
 }
@@ -61,13 +63,25 @@ export class LabService {
     this.progress = new ProgressStore(paths.stateDir);
   }
 
+  /** The labs, then the bug reproductions (labs/repro/), each with what is wrong if it does not load. */
   async listLabs(): Promise<LabSummary[]> {
-    const files = (await readdir(this.paths.labsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const dirs = [this.paths.labsDir, path.join(this.paths.labsDir, 'repro')];
+    const files = (
+      await Promise.all(
+        dirs.map(async (dir) =>
+          existsSync(dir)
+            ? (await readdir(dir))
+                .filter((f) => /\.ya?ml$/.test(f))
+                .sort()
+                .map((f) => path.join(dir, f))
+            : [],
+        ),
+      )
+    ).flat();
     return Promise.all(
-      files.map(async (file): Promise<LabSummary> => {
-        const full = path.join(this.paths.labsDir, file);
+      files.map(async (full): Promise<LabSummary> => {
         try {
-          const lab = await loadLabFile(full);
+          const lab = await loadLabFile(full, this.paths.labsDir);
           return {
             id: lab.id,
             title: lab.title,
@@ -76,12 +90,14 @@ export class LabService {
             seed: `seed ${lab.seed.document}${lab.seed.section ? ` ${lab.seed.section}` : ''}`,
             file: full,
             steps: lab.steps.length,
+            ...(lab.base === undefined ? {} : { base: lab.base }),
           };
         } catch (error) {
           const message =
             error instanceof LabLoadError ? error.issues.map(formatIssue).join('\n') : String(error);
+          const id = path.basename(full).replace(/\.ya?ml$/, '');
           return {
-            id: path.basename(file).replace(/\.ya?ml$/, ''),
+            id,
             title: '',
             summary: '',
             difficulty: '',
@@ -98,14 +114,15 @@ export class LabService {
   /** A lab by id (a file in the labs folder) or by path (a trainer's own file). */
   async resolveLab(ref: string): Promise<Lab> {
     if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadLabFile(ref);
-    const file = ['.yaml', '.yml']
-      .map((ext) => path.join(this.paths.labsDir, `${ref}${ext}`))
-      .find((f) => existsSync(f));
-    if (!file) {
-      const known = (await this.listLabs()).map((l) => l.id).join(', ');
-      throw new LabError(`no lab "${ref}" (labs: ${known})`, 'or give the path of a lab file');
+    const labs = await this.listLabs();
+    const found = labs.find((l) => l.id === ref);
+    if (!found) {
+      throw new LabError(
+        `no lab "${ref}" (labs: ${labs.map((l) => l.id).join(', ')})`,
+        'or give the path of a lab file',
+      );
     }
-    return loadLabFile(file);
+    return loadLabFile(found.file, this.paths.labsDir);
   }
 
   preflight(onProgress?: ProgressListener): Promise<PreflightReport> {

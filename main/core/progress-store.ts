@@ -1,7 +1,11 @@
 // Which steps a learner applied and how their checks went, per running lab instance. Kept in a
 // small JSON file so that the CLI, the desktop app and a reloaded window all see the same.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/** A write takes milliseconds; a temp file a minute old belongs to no live writer. */
+const STALE_TEMP_MS = 60_000;
 
 export interface StepProgress {
   appliedAt?: string;
@@ -15,6 +19,9 @@ export interface LabProgress {
 }
 
 export class ProgressStore {
+  /** Updates of one instance run one after another: each reads what the previous wrote. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly dir: string) {}
 
   private file(instance: string): string {
@@ -29,15 +36,35 @@ export class ProgressStore {
     }
   }
 
-  async update(instance: string, stepId: string, change: StepProgress): Promise<LabProgress> {
+  update(instance: string, stepId: string, change: StepProgress): Promise<LabProgress> {
+    const previous = this.queues.get(instance) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.write(instance, stepId, change));
+    this.queues.set(instance, next);
+    return next;
+  }
+
+  private async write(instance: string, stepId: string, change: StepProgress): Promise<LabProgress> {
     const progress = await this.read(instance);
     progress.steps[stepId] = { ...progress.steps[stepId], ...change };
     await mkdir(this.dir, { recursive: true });
-    // Write then rename, so that a crash never leaves half a file.
-    const temp = `${this.file(instance)}.tmp`;
+    // Write then rename, so that a crash never leaves half a file; the temp name is this
+    // process's own, in case another process (the CLI beside the app) writes at the same time.
+    const temp = `${this.file(instance)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify(progress, null, 2));
     await rename(temp, this.file(instance));
+    await this.removeStaleTemps(instance);
     return progress;
+  }
+
+  /** Temp files a crashed write left behind; old enough that no live writer can own them. */
+  private async removeStaleTemps(instance: string): Promise<void> {
+    const prefix = path.basename(this.file(instance));
+    for (const name of await readdir(this.dir)) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const full = path.join(this.dir, name);
+      const info = await stat(full).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await rm(full, { force: true });
+    }
   }
 
   async reset(instance: string): Promise<void> {

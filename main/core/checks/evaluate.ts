@@ -7,6 +7,7 @@ import { director, nodeByName, primaryAddress, serviceUrl, type Lab } from '../l
 import {
   effectiveConfValue,
   findAddress,
+  findAddresses,
   findArpRule,
   routeFor,
   type AttributedSample,
@@ -63,7 +64,10 @@ function checkAddress(check: Extract<Check, { kind: 'address' }>, lab: Lab, fact
   if (!ifaces.ok) return fail(check, label, ifaces.error);
   const device = ifaces.value.find((i) => i.name === check.device);
   if (!device) return fail(check, label, missingDevice(check.device, check.node));
-  const found = findAddress(ifaces.value, address);
+  // The VIP may also sit on lo or eth0; the hit on the checked device is the one that matters.
+  const found =
+    findAddresses(ifaces.value, address).find((hit) => hit.iface.name === check.device) ??
+    findAddress(ifaces.value, address);
   if (!found) return fail(check, label, `${address} is on no interface of ${check.node}`);
   if (found.iface.name !== check.device) {
     return fail(
@@ -200,7 +204,8 @@ function checkSysctl(check: Extract<Check, { kind: 'sysctl' }>, facts: FactsByNo
     );
   }
   const conf = /^net\.ipv4\.conf\.([^.]+)\.([a-z_]+)$/.exec(check.key);
-  if (conf && conf[1] !== 'all') {
+  // `all` and `default` are read as they are; only a real interface combines with `all`.
+  if (conf && conf[1] !== 'all' && conf[1] !== 'default') {
     const effective = effectiveConfValue(sysctl.value.values, conf[2] ?? '', conf[1] ?? '');
     if (String(effective.value) !== String(check.equals)) {
       return fail(
@@ -378,15 +383,16 @@ export function evaluateHttp(
     );
   }
   if (rotation) {
+    // Round robin: the answers cycle through the servers in a fixed order, each once per round.
+    // The order itself is the scheduler's (rr starts from the real server added last).
     const order = answered.map((s) => s.node ?? '');
-    const start = rotation.indexOf(order[0] ?? '');
-    const strict = start >= 0 && order.every((n, i) => n === rotation[(start + i) % rotation.length]);
+    const round = order.slice(0, rotation.length);
+    const strict =
+      new Set(round).size === rotation.length &&
+      rotation.every((n) => round.includes(n)) &&
+      order.every((n, i) => n === round[i % rotation.length]);
     if (!strict)
-      return fail(
-        check,
-        label,
-        `the answers do not alternate strictly through ${rotation.join(', ')} (${seen})`,
-      );
+      return fail(check, label, `the answers do not cycle strictly through ${rotation.join(', ')} (${seen})`);
   }
   if (counts) {
     for (const [node, expected] of Object.entries(counts)) {

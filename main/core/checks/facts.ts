@@ -102,7 +102,7 @@ export function planProbes(lab: Lab, checks: readonly Check[]): Map<string, Prob
 /** The keys needed to compute a value: for max(all, iface) parameters, `all` too. */
 export function sysctlKeysFor(key: string): string[] {
   const match = /^net\.ipv4\.conf\.([^.]+)\.([a-z_]+)$/.exec(key);
-  if (match && MAX_CONF_PARAMS.includes(match[2] ?? '') && match[1] !== 'all') {
+  if (match && MAX_CONF_PARAMS.includes(match[2] ?? '') && match[1] !== 'all' && match[1] !== 'default') {
     return [key, `net.ipv4.conf.all.${match[2] ?? ''}`];
   }
   return [key];

@@ -132,3 +132,24 @@ export function errorText(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * Copies an image from one engine to another (docker save | docker load, over the API), for an
+ * engine that cannot build it itself: one with no registry and no network, such as the kernel
+ * test tier's engine inside user-mode Linux.
+ */
+export async function copyImage(from: Docker, to: Docker, image: string): Promise<void> {
+  if (await imageExists(to, image)) return;
+  const tar = await from.getImage(image).get();
+  const response = await to.loadImage(tar);
+  await new Promise<void>((resolve, reject) => {
+    to.modem.followProgress(response, (error: Error | null, output: BuildEvent[]) => {
+      const failed = output.find((event) => event.error !== undefined);
+      if (error) reject(error);
+      else if (failed) reject(new Error(`loading ${image} failed: ${failed.error ?? ''}`));
+      else resolve();
+    });
+  });
+  if (!(await imageExists(to, image)))
+    throw new Error(`loading ${image} reported success, but the image is not there`);
+}

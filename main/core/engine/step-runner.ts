@@ -49,6 +49,16 @@ export async function runStep(step: LabStep, exec: NodeExec): Promise<StepRunRes
       const marker = `@@lvslab-${randomBytes(6).toString('hex')}`;
       const result = await exec(node, commandsScript(commands, marker), 120_000);
       const ran = parseCommandsOutput(node, commands, result.stdout, marker);
+      const cutOff = commands[ran.length];
+      if (result.timedOut && cutOff !== undefined) {
+        ran.push({
+          node,
+          command: cutOff,
+          exitCode: 124,
+          output: 'timed out: the command did not finish in time',
+          alreadyDone: false,
+        });
+      }
       const skipped = commands.slice(ran.length).map((command) => ({ node, command }));
       return { ran, skipped };
     }),

@@ -56,3 +56,11 @@ export function splitAddress(text: string, networkPrefix: number): { ip: string;
   const [ip = '', prefix] = text.split('/');
   return { ip, prefix: prefix === undefined ? networkPrefix : Number(prefix) };
 }
+
+/** The highest host address of the subnet that is not in `used`, or null when all are taken. */
+export function highestFreeHost(subnet: Subnet, used: ReadonlySet<number>): string | null {
+  for (let candidate = subnet.last - 1; candidate > subnet.first; candidate--) {
+    if (!used.has(candidate)) return numberToIp(candidate);
+  }
+  return null;
+}

@@ -5,7 +5,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { CHECK_KINDS, labSchema, type LabFile } from '../../../shared/lab-schema.js';
+import {
+  CHECK_KINDS,
+  derivedLabSchema,
+  labSchema,
+  type DerivedLabFile,
+  type LabFile,
+} from '../../../shared/lab-schema.js';
 import { validateLabSemantics, type SemanticIssue } from './semantics.js';
 import { splitAddress } from './ipv4.js';
 import type { Lab, LabNodeModel } from './model.js';
@@ -31,22 +37,74 @@ export function formatIssue(issue: LabIssue): string {
   return issue.field ? `${where}: ${issue.field}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-export async function loadLabFile(file: string): Promise<Lab> {
+export async function loadLabFile(file: string, labsDir = defaultLabsDir(file)): Promise<Lab> {
   const absolute = path.resolve(file);
-  let text: string;
+  const text = await readLabText(file, absolute);
+  return parseLab(text, file, absolute, (base) => loadBase(base, absolute, labsDir, file));
+}
+
+async function readLabText(file: string, absolute: string): Promise<string> {
   try {
-    text = await readFile(absolute, 'utf8');
+    return await readFile(absolute, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
     throw new LabLoadError([
       { file, line: 0, column: 0, field: '', message: `cannot read the lab file: ${reason}` },
     ]);
   }
-  return parseLab(text, file, absolute);
 }
 
-/** Parses lab text; `displayName` is what error messages call the file. */
-export function parseLab(text: string, displayName: string, absolutePath = displayName): Lab {
+/** Reproductions live in labs/repro/; their bases by id in labs/. */
+function defaultLabsDir(file: string): string {
+  const dir = path.dirname(path.resolve(file));
+  return path.basename(dir) === 'repro' ? path.dirname(dir) : dir;
+}
+
+export interface BaseText {
+  text: string;
+  file: string;
+}
+
+/** The text of a derived lab's base: a lab id in the labs folder, or a path beside the file. */
+async function loadBase(base: string, from: string, labsDir: string, displayName: string): Promise<BaseText> {
+  const candidates = /[/.]/.test(base)
+    ? [path.resolve(path.dirname(from), base)]
+    : [path.join(labsDir, `${base}.yaml`), path.join(labsDir, `${base}.yml`)];
+  for (const candidate of candidates) {
+    try {
+      return { text: await readFile(candidate, 'utf8'), file: candidate };
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new LabLoadError([
+    {
+      file: displayName,
+      line: 1,
+      column: 1,
+      field: 'extends',
+      message: `no base lab "${base}" (looked for ${candidates.join(', ')})`,
+    },
+  ]);
+}
+
+/**
+ * Parses lab text; `displayName` is what error messages call the file. A derived lab
+ * (`extends:`) needs `resolveBase` to read its base.
+ */
+export function parseLab(text: string, displayName: string, absolutePath?: string): Lab;
+export function parseLab(
+  text: string,
+  displayName: string,
+  absolutePath: string,
+  resolveBase: (base: string) => Promise<BaseText>,
+): Lab | Promise<Lab>;
+export function parseLab(
+  text: string,
+  displayName: string,
+  absolutePath = displayName,
+  resolveBase?: (base: string) => Promise<BaseText>,
+): Lab | Promise<Lab> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number) => lineCounter.linePos(offset);
@@ -78,6 +136,27 @@ export function parseLab(text: string, displayName: string, absolutePath = displ
     ]);
   }
 
+  if ('extends' in raw) {
+    const derived = derivedLabSchema.safeParse(raw);
+    if (!derived.success) {
+      throw new LabLoadError(derived.error.issues.map((issue) => schemaIssue(issue, doc, displayName, at)));
+    }
+    if (!resolveBase) {
+      throw new LabLoadError([
+        {
+          file: displayName,
+          line: 1,
+          column: 1,
+          field: 'extends',
+          message: 'a derived lab must be loaded from a file',
+        },
+      ]);
+    }
+    return resolveBase(derived.data.extends).then((base) =>
+      mergeDerived(derived.data, base, doc, displayName, absolutePath, text, at),
+    );
+  }
+
   const parsed = labSchema.safeParse(raw);
   if (!parsed.success) {
     throw new LabLoadError(parsed.error.issues.map((issue) => schemaIssue(issue, doc, displayName, at)));
@@ -89,6 +168,59 @@ export function parseLab(text: string, displayName: string, absolutePath = displ
   }
 
   return toModel(parsed.data, absolutePath, text);
+}
+
+function mergeDerived(
+  derived: DerivedLabFile,
+  base: BaseText,
+  doc: Document,
+  displayName: string,
+  absolutePath: string,
+  text: string,
+  at: At,
+): Lab {
+  // The base is a plain lab: errors in it are reported against its own file.
+  const baseLab = parseLab(base.text, base.file, base.file);
+  const unknown = derived.omitSteps.filter((id) => !baseLab.steps.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    const pos = locate(doc, ['omitSteps'], at);
+    throw new LabLoadError([
+      {
+        file: displayName,
+        line: pos.line,
+        column: pos.col,
+        field: 'omitSteps',
+        message: `lab ${baseLab.id} has no step ${unknown.join(', ')} (its steps: ${baseLab.steps.map((s) => s.id).join(', ')})`,
+      },
+    ]);
+  }
+  const merged: LabFile = {
+    id: derived.id,
+    title: derived.title,
+    summary: derived.summary,
+    difficulty: derived.difficulty,
+    seed: derived.seed,
+    departures: [...baseLab.departures, ...derived.departures],
+    networks: baseLab.networks,
+    nodes: baseLab.nodes.map(({ interfaces: _interfaces, ...node }) => node),
+    service: baseLab.service,
+    steps: [...baseLab.steps.filter((s) => !derived.omitSteps.includes(s.id)), ...derived.steps],
+  };
+  const semanticIssues = validateLabSemantics(merged);
+  if (semanticIssues.length > 0) {
+    // Only the derived file's own steps can be wrong here: map their paths back to it.
+    const offset = merged.steps.length - derived.steps.length;
+    throw new LabLoadError(
+      semanticIssues.map((issue) => {
+        const pathInFile =
+          issue.path[0] === 'steps' && typeof issue.path[1] === 'number'
+            ? ['steps', issue.path[1] - offset, ...issue.path.slice(2)]
+            : issue.path;
+        return semanticToLabIssue({ ...issue, path: pathInFile }, doc, displayName, at);
+      }),
+    );
+  }
+  return { ...toModel(merged, absolutePath, `${text}\0${base.text}`), base: baseLab.id };
 }
 
 function toModel(file: LabFile, source: string, text: string): Lab {
@@ -128,8 +260,11 @@ function schemaIssue(issue: z.core.$ZodIssue, doc: Document, file: string, at: A
     message = `unknown field "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : ''}`;
   } else if (issue.code === 'invalid_type' && valueAt(doc, fieldPath) === undefined) {
     message = `missing required field (expected ${issue.expected})`;
+  } else if (issue.code === 'invalid_value' && valueAt(doc, fieldPath) === undefined) {
+    message = `missing required field (expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
   } else if (issue.code === 'invalid_union' && issue.discriminator === 'kind') {
-    const kind = valueAt(doc, [...fieldPath, 'kind']);
+    // zod's path may already end at `kind`, or stop at the check itself.
+    const kind = valueAt(doc, fieldPath.at(-1) === 'kind' ? fieldPath : [...fieldPath, 'kind']);
     message = `unknown check kind ${JSON.stringify(kind)}: expected one of ${CHECK_KINDS.join(', ')}`;
   } else {
     const got = valueAt(doc, fieldPath);
@@ -140,7 +275,12 @@ function schemaIssue(issue: z.core.$ZodIssue, doc: Document, file: string, at: A
 }
 
 function semanticToLabIssue(issue: SemanticIssue, doc: Document, file: string, at: At): LabIssue {
-  const located = locate(doc, issue.path, at);
+  // A value that starts below its key (a node's command list under `commands:`) is reported at
+  // the key, the name the issue is about; a value on the key's line is reported at the value.
+  const last = issue.path.at(-1);
+  const keyPos = typeof last === 'string' ? locateKey(doc, issue.path.slice(0, -1), last, at) : null;
+  const valuePos = locate(doc, issue.path, at);
+  const located = keyPos && keyPos.line < valuePos.line ? keyPos : valuePos;
   return {
     file,
     line: located.line,

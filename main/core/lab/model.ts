@@ -30,6 +30,8 @@ export interface Lab extends Omit<LabFile, 'nodes'> {
   source: string;
   /** sha256 of the file's bytes: tells a running lab whether its file changed since `up`. */
   sourceHash: string;
+  /** For a derived lab (a bug reproduction), the id of the lab it extends. */
+  base?: string;
 }
 
 export function nodeByName(lab: Lab, nodeName: string): LabNodeModel | undefined {

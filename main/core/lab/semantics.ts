@@ -6,6 +6,8 @@ import {
   ipToNumber,
   isUsableHost,
   splitAddress,
+  highestFreeHost,
+  formatCidr,
   numberToIp,
   parseCidr,
   subnetContains,
@@ -24,8 +26,11 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
 
   const subnets = new Map<string, Subnet>();
   lab.networks.forEach((network, i) => {
-    if (subnets.has(network.name))
+    if (subnets.has(network.name)) {
+      // Checking the second copy against the first would only add contradicting issues.
       add(['networks', i, 'name'], `network "${network.name}" is declared twice`);
+      return;
+    }
     const subnet = parseCidr(network.subnet);
     if (subnet.network !== ipToNumber(network.subnet.split('/')[0] ?? '')) {
       add(
@@ -79,6 +84,10 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
             `/${prefix} is wider than network "${networkName}" (${formatSubnet(lab, networkName)}); a node's prefix may only narrow it`,
           );
         }
+        const own = parseCidr(`${ip}/${prefix}`);
+        if (prefix > subnet.prefix && !isUsableHost(own, ip)) {
+          add(at, `${ip} is not a host address of its own subnet ${formatCidr(own)}`);
+        }
         const owner = owners.get(ip);
         if (owner) add(at, `${ip} is already the address of ${owner}`);
         owners.set(ip, `node "${node.name}"`);
@@ -107,8 +116,29 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
     }
   });
 
+  // Docker needs one free address per network for its bridge when the lab names none.
+  lab.networks.forEach((network, i) => {
+    const subnet = subnets.get(network.name);
+    if (network.gateway !== undefined || !subnet) return;
+    const used = new Set([...owners.keys(), lab.service.vip].map(ipToNumber));
+    if (highestFreeHost(subnet, used) === null) {
+      add(
+        ['networks', i, 'subnet'],
+        `${network.subnet} has no address left for Docker's gateway; use a larger subnet`,
+      );
+    }
+  });
+
   const vipOwner = owners.get(lab.service.vip);
   if (vipOwner) add(['service', 'vip'], `the VIP ${lab.service.vip} is also the address of ${vipOwner}`);
+  const gatewayOf = lab.networks.find((n) => n.gateway === lab.service.vip);
+  if (gatewayOf) {
+    // Docker would give the VIP to its own bridge, which would then answer ARP for it.
+    add(
+      ['service', 'vip'],
+      `the VIP ${lab.service.vip} is the Docker gateway of network "${gatewayOf.name}"`,
+    );
+  }
   if (![...subnets.values()].some((s) => subnetContains(s, lab.service.vip))) {
     add(['service', 'vip'], `the VIP ${lab.service.vip} is in none of the lab's networks`);
   }
@@ -121,6 +151,15 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
       if (!nodeNames.has(nodeName)) add(['steps', s, 'commands', nodeName], unknownNode(nodeName, nodeNames));
     }
     step.checks.forEach((check, c) => {
+      if (check.kind === 'http' && check.expect.rotation) {
+        const rotation = check.expect.rotation;
+        const repeated = rotation.find((n, k) => rotation.indexOf(n) !== k);
+        if (repeated)
+          add(
+            ['steps', s, 'checks', c, 'expect', 'rotation'],
+            `${repeated} appears twice; a rotation names each server once`,
+          );
+      }
       for (const [field, nodeName] of nodeReferences(check)) {
         if (!nodeNames.has(nodeName))
           add(['steps', s, 'checks', c, ...field], unknownNode(nodeName, nodeNames));

@@ -70,7 +70,7 @@ export function kernelItems(
 ): PreflightItem[] {
   const items: PreflightItem[] = [];
   const get = (name: string) => sections.get(name) ?? { rc: -1, text: 'the probe did not report this' };
-  const kernel = get('uname').text || 'unknown';
+  const kernel = sections.get('uname')?.text || 'unknown';
 
   const ipvs = get('ipvs');
   const ipvsMissing = detectIpvsUnavailable(ipvs.text);

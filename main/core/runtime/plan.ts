@@ -1,7 +1,7 @@
 // Turns a lab into the exact Docker objects to create. Pure: no engine calls, so the address
 // plan and the security settings are unit-tested without Docker.
 import type Docker from 'dockerode';
-import { ipToNumber, numberToIp, parseCidr } from '../lab/ipv4.js';
+import { highestFreeHost, ipToNumber, parseCidr } from '../lab/ipv4.js';
 import type { Lab, LabNodeModel } from '../lab/model.js';
 import { bridgeName, containerName, LABEL, networkName } from '../docker/labels.js';
 
@@ -42,10 +42,8 @@ export function dockerGateway(lab: Lab, networkNameInLab: string): string {
   for (const node of lab.nodes) {
     for (const i of node.interfaces) for (const a of [i, ...i.extra]) used.add(ipToNumber(a.ip));
   }
-  const subnet = parseCidr(network.subnet);
-  for (let candidate = subnet.last - 1; candidate > subnet.first; candidate--) {
-    if (!used.has(candidate)) return numberToIp(candidate);
-  }
+  const free = highestFreeHost(parseCidr(network.subnet), used);
+  if (free !== null) return free;
   throw new Error(`network ${network.name} (${network.subnet}) has no free address for Docker's gateway`);
 }
 

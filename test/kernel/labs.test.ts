@@ -1,0 +1,142 @@
+// Every lab on a real kernel with IPVS and IPIP (user-mode Linux, Docker Engine inside), driven
+// through DOCKER_HOST by the same LabService users run. Each lab: up, every step applied with its
+// checks passing, the lab's extra proof, then down leaving nothing. The bug reproductions
+// (labs/repro/) assert their symptom through their own checks.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import type { Check } from '../../shared/lab-schema.js';
+import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
+import { stepResult } from '../../main/cli/format.js';
+import { connectEngine } from '../../main/core/docker/engine.js';
+import { LABEL, labelFilter } from '../../main/core/docker/labels.js';
+import { LabService } from '../../main/core/lab-service.js';
+import { nodesWithRole, type Lab } from '../../main/core/lab/model.js';
+import { defaultPaths } from '../../main/core/paths.js';
+import { runChecks } from '../../main/core/engine/step-runner.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+// The same code path as a user's: DOCKER_HOST names the engine.
+process.env.DOCKER_HOST = inject('umlDockerHost');
+const docker = connectEngine();
+const service = new LabService(
+  { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-')) },
+  docker,
+);
+const timings: [string, number][] = [];
+
+afterAll(() => {
+  for (const [lab, seconds] of timings)
+    console.log(`kernel tier timing: lab ${lab}: ${seconds.toFixed(1)} s`);
+});
+
+async function labResources(labId: string) {
+  const filters = labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId });
+  const [containers, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  return [...containers.map((c) => c.Names[0] ?? c.Id), ...networks.map((n) => n.Name)];
+}
+
+/** On failure: the kernel's console, every container's log, so the cause is visible in CI. */
+async function diagnose(labId: string) {
+  const consoleLog = readFileSync(inject('umlConsoleLog'), 'utf8').split('\n').slice(-40).join('\n');
+  console.log(`--- kernel console (last 40 lines) ---\n${consoleLog}`);
+  const filters = labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId });
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    const log = await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, tail: 20 });
+    console.log(`--- ${c.Names[0] ?? c.Id} (${c.Status}) ---\n${log.toString('utf8')}`);
+  }
+}
+
+/** Runs a lab's every step; returns the results, printing any failed step in full. */
+async function runAllSteps(labId: string) {
+  const results: { run: StepRunResult; check: StepCheckResult }[] = [];
+  await service.runAll(labId, (r) => {
+    results.push(r);
+    if (!r.run.ok || !r.check.ok) console.log(stepResult(r.run, r.check));
+  });
+  return results;
+}
+
+function clientOf(lab: Lab): string {
+  return nodesWithRole(lab, 'client')[0]?.name ?? '';
+}
+
+const labIds = [
+  'tun-arptables',
+  'tun-cross-subnet',
+  'tun-sysctl',
+  'repro-arp-flux',
+  'repro-rp-filter',
+  'repro-missing-vip',
+  'repro-wrr-weights',
+];
+
+describe.each(labIds)('%s on a real kernel', (labId) => {
+  let lab: Lab;
+  let started = 0;
+
+  beforeAll(async () => {
+    lab = await service.resolveLab(labId);
+    started = performance.now();
+    await service.up(labId);
+  });
+  afterAll(async () => {
+    await service.runtime.down(labId);
+    timings.push([labId, (performance.now() - started) / 1000]);
+  });
+
+  it('applies every step, and every check passes', async () => {
+    onTestFailed(() => diagnose(labId));
+    const results = await runAllSteps(labId);
+    expect(results.map((r) => r.run.stepId)).toEqual(lab.steps.map((s) => s.id));
+    const failed = results.filter((r) => !r.run.ok || !r.check.ok).map((r) => r.run.stepId);
+    expect(failed).toEqual([]);
+  });
+
+  it.runIf(!labId.startsWith('repro-'))(
+    '12 requests from the client cycle strictly through the real servers, and the director sends nothing back',
+    async () => {
+      onTestFailed(() => diagnose(labId));
+      const realServers = nodesWithRole(lab, 'realserver').map((n) => n.name);
+      const share = 12 / realServers.length;
+      const checks: Check[] = [
+        {
+          kind: 'http',
+          from: clientOf(lab),
+          requests: 12,
+          timeoutSeconds: 2,
+          expect: { rotation: realServers },
+        },
+        {
+          kind: 'http',
+          from: clientOf(lab),
+          requests: 12,
+          timeoutSeconds: 2,
+          expect: { counts: Object.fromEntries(realServers.map((n) => [n, share])) },
+        },
+        { kind: 'replies-bypass-director' },
+      ];
+      const results = await runChecks(lab, checks, (node, script, timeoutMs) =>
+        service.runtime.exec(labId, node, script, { timeoutMs }),
+      );
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+    },
+  );
+
+  it.runIf(labId === 'tun-sysctl')(
+    'the director sees the outside client address: the router maps only the VIP',
+    async () => {
+      const result = await service.runtime.exec(labId, 'lvs', 'ipvsadm -Lnc');
+      expect(result.stdout).toMatch(/203\.0\.113\.10:\d+\s+10\.10\.24\.88:80\s+10\.10\.24\.2\d:80/);
+    },
+  );
+
+  it('down leaves nothing behind', async () => {
+    await service.down(labId);
+    expect(await labResources(labId)).toEqual([]);
+  });
+});

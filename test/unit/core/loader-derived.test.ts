@@ -1,0 +1,152 @@
+// Derived labs (`extends:`): a bug reproduction reuses a lab's networks, nodes and service,
+// drops some of its steps and adds its own. Written into a temporary labs folder.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LabLoadError, loadLabFile, parseLab } from '../../../main/core/lab/loader.js';
+import { labText, ROOT } from './helpers.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-derived-'));
+const labs = path.join(dir, 'labs');
+const repro = path.join(labs, 'repro');
+mkdirSync(repro, { recursive: true });
+copyFileSync(path.join(ROOT, 'labs', 'tun-arptables.yaml'), path.join(labs, 'tun-arptables.yaml'));
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const HEAD = `id: repro-test
+title: A reproduction
+summary: tun-arptables without the real servers' tunnel step.
+difficulty: advanced
+seed: { document: '000' }
+`;
+
+const OWN_STEP = `steps:
+  - id: only-server2
+    title: Only server2 gets the VIP
+    explain: server3 is left without it.
+    commands:
+      server2:
+        - ip addr add 172.25.88.100/32 dev tunl0
+    checks:
+      - { kind: address, node: server2, device: tunl0, prefix: 32 }
+`;
+
+function write(name: string, text: string): string {
+  const file = path.join(repro, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+async function issues(file: string) {
+  const error = await loadLabFile(file).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(LabLoadError);
+  return (error as LabLoadError).issues;
+}
+
+describe('derived labs', () => {
+  it('extends a lab by id from the labs folder above repro/: its plan, minus omitted steps, plus its own', async () => {
+    const text = `${HEAD}extends: tun-arptables\nomitSteps: [realserver-tunnel, test-round-robin]\n${OWN_STEP}`;
+    const file = write('by-id.yaml', text);
+    const lab = await loadLabFile(file);
+    expect(lab.id).toBe('repro-test');
+    expect(lab.base).toBe('tun-arptables');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'director-tunnel',
+      'director-ipvs',
+      'realserver-arp',
+      'realserver-rp-filter',
+      'only-server2',
+    ]);
+    expect(lab.nodes.map((n) => `${n.name} ${n.interfaces[0]?.ip ?? ''}`)).toEqual([
+      'server1 172.25.88.1',
+      'server2 172.25.88.2',
+      'server3 172.25.88.3',
+      'client 172.25.88.250',
+    ]);
+    expect(lab.service.vip).toBe('172.25.88.100');
+    expect(lab.departures).toHaveLength(6);
+    expect(lab.source).toBe(file);
+    // The hash covers the base lab too, so that a running reproduction notices a changed base.
+    const baseText = labText('tun-arptables');
+    expect(lab.sourceHash).toBe(createHash('sha256').update(`${text}\0${baseText}`).digest('hex'));
+    expect(lab.sourceHash).not.toBe(createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('extends a lab by a path relative to the file', async () => {
+    const file = write('by-path.yaml', `${HEAD}extends: ../tun-arptables.yaml\n${OWN_STEP}`);
+    const lab = await loadLabFile(file);
+    expect(lab.base).toBe('tun-arptables');
+    expect(lab.steps).toHaveLength(7);
+  });
+
+  it('a base that does not exist', async () => {
+    const file = write('no-base.yaml', `${HEAD}extends: tun-nothing\n${OWN_STEP}`);
+    expect(await issues(file)).toEqual([
+      {
+        file,
+        line: 1,
+        column: 1,
+        field: 'extends',
+        message: `no base lab "tun-nothing" (looked for ${path.join(labs, 'tun-nothing.yaml')}, ${path.join(labs, 'tun-nothing.yml')})`,
+      },
+    ]);
+  });
+
+  it('omitting a step the base does not have', async () => {
+    const file = write(
+      'bad-omit.yaml',
+      `${HEAD}extends: tun-arptables\nomitSteps: [realserver-tunel]\n${OWN_STEP}`,
+    );
+    const [issue] = await issues(file);
+    expect(issue).toMatchObject({ file, line: 7, column: 12, field: 'omitSteps' });
+    expect(issue?.message).toMatch(
+      /^lab tun-arptables has no step realserver-tunel \(its steps: director-tunnel, /,
+    );
+  });
+
+  it("a wrong node in the derived lab's own step is reported in the derived file", async () => {
+    const file = write(
+      'bad-node.yaml',
+      `${HEAD}extends: tun-arptables\n${OWN_STEP.replace('      server2:', '      server9:')}`,
+    );
+    const [issue] = await issues(file);
+    expect(issue).toMatchObject({ file, field: 'steps[0].commands.server9' });
+    // In the derived file's own steps (the name is on line 12), not in the base.
+    expect(issue?.line).toBeGreaterThanOrEqual(12);
+    expect(issue?.message).toBe('no node named "server9" (nodes: server1, server2, server3, client)');
+  });
+
+  it('a derived lab may not redefine nodes', async () => {
+    const file = write('nodes.yaml', `${HEAD}extends: tun-arptables\nnodes: []\n${OWN_STEP}`);
+    const [issue] = await issues(file);
+    expect(issue).toMatchObject({
+      file,
+      line: 7,
+      column: 1,
+      field: 'nodes',
+      message: 'unknown field "nodes"',
+    });
+  });
+
+  it('parseLab without a way to read the base refuses a derived lab', () => {
+    expect(() => parseLab(`${HEAD}extends: tun-arptables\n${OWN_STEP}`, 'x.yaml')).toThrow(
+      'x.yaml:1:1: extends: a derived lab must be loaded from a file',
+    );
+  });
+
+  it('the repro labs of the repository load against their bases', async () => {
+    const folder = path.join(ROOT, 'labs', 'repro');
+    const files = readdirSync(folder).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const lab = await loadLabFile(path.join(folder, name));
+      expect(lab.base, name).toMatch(/^tun-/);
+      expect(labText(lab.base as 'tun-arptables').length, name).toBeGreaterThan(0);
+    }
+  });
+});
