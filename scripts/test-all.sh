@@ -29,6 +29,11 @@ else
   status=1
 fi
 
+tier 'kernel: every lab on a real kernel with IPVS and IPIP (user-mode Linux)'
+# Needs the host engine (for the image) and root (for the tap device); global-setup.ts
+# provisions, boots and halts the kernel and prints its timings.
+npx vitest run --project kernel --reporter=default --reporter=json --outputFile.json="$results/kernel.json" || status=1
+
 # One closing line over every tier, read from the runners' JSON reports.
 node -e '
   const fs = require("fs");

@@ -15,6 +15,8 @@ const USAGE = `Usage: lvs-lab <command> [options]
 Commands:
   list                       the labs and what they teach
   validate FILE...           check lab files; errors name the file, line and field
+  image [--copy-to URL]      build the lab node image if needed and print its tag; --copy-to
+                             copies it to another engine (one without a registry)
   preflight                  can this Docker Engine run LVS-TUN labs? what is missing, and the fix
       --load-modules         load the host's ip_vs, ipip, arptables modules (one-shot privileged container)
       --allow-lab-bridging   let lab bridges switch frames from other subnets (one host iptables rule)
@@ -49,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       'load-modules': { type: 'boolean', default: false },
+      'copy-to': { type: 'string' },
       'allow-lab-bridging': { type: 'boolean', default: false },
       'disallow-lab-bridging': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -75,6 +78,15 @@ export async function main(argv: string[]): Promise<number> {
       const labs = await service.listLabs();
       out(labs, () => show.labList(labs));
       return labs.some((l) => l.error) ? 1 : 0;
+    }
+    case 'image': {
+      const image = await service.nodeImage(progress);
+      const target = values['copy-to'];
+      if (target !== undefined) await service.copyNodeImage(image, target);
+      out({ image, copiedTo: target ?? null }, () =>
+        target === undefined ? image : `${image} copied to ${target}`,
+      );
+      return 0;
     }
     case 'preflight': {
       if (values['allow-lab-bridging'] || values['disallow-lab-bridging']) {

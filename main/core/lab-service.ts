@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import type { LabStep } from '../../shared/lab-schema.js';
 import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressListener } from '../../shared/progress.js';
@@ -12,7 +12,7 @@ import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import { connectEngine } from './docker/engine.js';
 import type { ExecResult } from './docker/exec.js';
-import { ensureNodeImage } from './docker/images.js';
+import { copyImage, ensureNodeImage } from './docker/images.js';
 import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
 import type { Lab } from './lab/model.js';
 import type { AppPaths } from './paths.js';
@@ -127,6 +127,26 @@ export class LabService {
 
   preflight(onProgress?: ProgressListener): Promise<PreflightReport> {
     return runPreflight(this.docker, { imageContext: this.paths.imageContext, onProgress });
+  }
+
+  /** The lab node image on this engine, built if missing. */
+  nodeImage(onProgress?: ProgressListener): Promise<string> {
+    return ensureNodeImage(this.docker, this.paths.imageContext, (p) =>
+      onProgress?.({
+        phase: 'image',
+        name: p.image,
+        state: 'working',
+        message: p.message,
+        fraction: p.fraction,
+      }),
+    );
+  }
+
+  /** Copies an image to another engine, given as a DOCKER_HOST-style tcp:// URL. */
+  async copyNodeImage(image: string, target: string): Promise<void> {
+    const url = new URL(target);
+    if (url.protocol !== 'tcp:') throw new LabError(`--copy-to takes tcp://HOST:PORT, not ${target}`);
+    await copyImage(this.docker, new Docker({ host: url.hostname, port: Number(url.port || 2375) }), image);
   }
 
   async loadModules(): Promise<LoadModulesResult> {
