@@ -25,6 +25,19 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer talks only to the API contract: no Node, no Electron, no core.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'dockerode', 'ws'],
+          patterns: ['node:*', '**/main/**', 'electron/*'],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -3,7 +3,7 @@ import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressEvent } from '../../shared/progress.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
-import type { LabSummary, StepInfo } from '../core/lab-service.js';
+import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { LoadModulesResult } from '../core/preflight/load-modules.js';
 
 const tty = process.stdout.isTTY && process.env.NO_COLOR === undefined;

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
+import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { LabStep } from '../../shared/lab-schema.js';
 import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressListener } from '../../shared/progress.js';
@@ -19,32 +20,9 @@ import type { AppPaths } from './paths.js';
 import { setLabBridging } from './preflight/bridging.js';
 import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
 import { runPreflight } from './preflight/preflight.js';
-import { ProgressStore, type StepProgress } from './progress-store.js';
+import { ProgressStore } from './progress-store.js';
 import { LabError, LabRuntime } from './runtime/lab-runtime.js';
 import { checkStep, runChecks, runStep, type NodeExec } from './engine/step-runner.js';
-
-export interface LabSummary {
-  id: string;
-  title: string;
-  summary: string;
-  difficulty: string;
-  seed: string;
-  file: string;
-  steps: number;
-  /** For a bug reproduction or variation: the lab it extends. */
-  base?: string;
-  /** Set when the file does not load: what is wrong and where. */
-  error?: string;
-}
-
-export interface StepInfo {
-  id: string;
-  title: string;
-  explain: string;
-  commands: Record<string, string[]>;
-  checks: number;
-  progress: StepProgress;
-}
 
 export interface RunningLab {
   lab: Lab;

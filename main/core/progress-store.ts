@@ -3,15 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { StepProgress } from '../../shared/api.js';
 
 /** A write takes milliseconds; a temp file a minute old belongs to no live writer. */
 const STALE_TEMP_MS = 60_000;
-
-export interface StepProgress {
-  appliedAt?: string;
-  checkedAt?: string;
-  checksOk?: boolean;
-}
 
 export interface LabProgress {
   instance: string;

@@ -1,0 +1,188 @@
+// The one API between the core and every shell. The Electron preload, the browser mode's HTTP
+// and WebSocket server, and the renderer are all typed by these three maps; main validates the
+// arguments of every call against `requestArgs` before it reaches the core.
+import { z } from 'zod';
+import type { LabFile } from './lab-schema.js';
+import type { PreflightReport } from './preflight.js';
+import type { ProgressEvent } from './progress.js';
+import type { StepCheckResult, StepRunResult } from './results.js';
+import type { LabInstanceStatus } from './status.js';
+
+export interface LabSummary {
+  id: string;
+  title: string;
+  summary: string;
+  difficulty: string;
+  seed: string;
+  file: string;
+  steps: number;
+  /** For a bug reproduction or variation: the lab it extends. */
+  base?: string;
+  /** Set when the file does not load: what is wrong and where. */
+  error?: string;
+}
+
+export interface StepProgress {
+  appliedAt?: string;
+  checkedAt?: string;
+  checksOk?: boolean;
+}
+
+export interface StepInfo {
+  id: string;
+  title: string;
+  explain: string;
+  commands: Record<string, string[]>;
+  checks: number;
+  progress: StepProgress;
+}
+
+/** A lab as the renderer draws it: the file's content plus each node's interfaces. */
+export interface LabDetail extends Omit<LabFile, 'nodes'> {
+  nodes: (LabFile['nodes'][number] & { interfaces: { network: string; device: string; ip: string; prefix: number }[] })[];
+  base?: string;
+}
+
+/** One answer (or failure) seen by the probe in the client. */
+export interface ProbeSample {
+  seq: number;
+  /** Milliseconds since the probe started. */
+  at: number;
+  /** The real server that answered, by its page; null when none or unknown. */
+  node: string | null;
+  status: number | null;
+  latencyMs: number | null;
+  /** null on success, else what went wrong: timeout, refused, reset, ... */
+  error: string | null;
+}
+
+export interface ProbeBatch {
+  probeId: string;
+  samples: ProbeSample[];
+}
+
+export interface IpvsCountersView {
+  conns: number;
+  inPkts: number;
+  outPkts: number;
+  inBytes: number;
+  outBytes: number;
+}
+
+export interface IpvsView {
+  labId: string;
+  /** When the table was read (ISO time). */
+  at: string;
+  /** Why the table could not be read (no IPVS in the kernel, node stopped), else null. */
+  error: string | null;
+  services: {
+    protocol: string;
+    address: string;
+    port: number;
+    scheduler: string;
+    stats: IpvsCountersView;
+    realServers: { address: string; port: number; forward: string; weight: number; node: string | null; stats: IpvsCountersView }[];
+  }[];
+}
+
+export interface TerminalOpenArgs {
+  labId: string;
+  node: string;
+  cols: number;
+  rows: number;
+}
+
+/** Requests: a name, its arguments and its result. Every one answers or fails with an ApiError. */
+export interface ApiRequests {
+  'labs.list': { args: []; result: LabSummary[] };
+  'labs.get': { args: [labId: string]; result: LabDetail };
+  'engine.preflight': { args: []; result: PreflightReport };
+  'lab.status': { args: []; result: LabInstanceStatus[] };
+  'lab.up': { args: [labId: string]; result: LabInstanceStatus };
+  'lab.down': { args: [labId: string]; result: { containers: number; networks: number } };
+  'lab.cleanup': { args: [instances: string[]]; result: { containers: number; networks: number } };
+  'lab.steps': { args: [labId: string]; result: StepInfo[] };
+  'lab.resetProgress': { args: [labId: string]; result: StepInfo[] };
+  'step.run': { args: [labId: string, stepId: string]; result: { run: StepRunResult; check: StepCheckResult } };
+  'step.check': { args: [labId: string, stepId: string]; result: StepCheckResult };
+  'ipvs.read': { args: [labId: string]; result: IpvsView };
+  'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
+  'terminal.close': { args: [sessionId: string]; result: null };
+  'probe.start': { args: [{ labId: string; ratePerSecond: number; durationSeconds: number }]; result: { probeId: string } };
+  'probe.stop': { args: [probeId: string]; result: null };
+}
+
+/** One-way messages from the page (no answer): the terminal's hot path. */
+export interface ApiSends {
+  'terminal.input': [sessionId: string, data: string];
+  'terminal.resize': [sessionId: string, cols: number, rows: number];
+  /** Bytes the page has parsed, for flow control. */
+  'terminal.ack': [sessionId: string, bytes: number];
+}
+
+/** Events from the core to the page. */
+export interface ApiEvents {
+  progress: [labId: string, event: ProgressEvent];
+  'terminal.data': [sessionId: string, data: Uint8Array];
+  'terminal.exit': [sessionId: string, exitCode: number | null, reason: string];
+  'probe.samples': [batch: ProbeBatch];
+  'probe.end': [probeId: string, reason: string];
+  'lab.changed': [status: LabInstanceStatus[]];
+}
+
+export type RequestName = keyof ApiRequests;
+export type SendName = keyof ApiSends;
+export type EventName = keyof ApiEvents;
+
+/** An error as it crosses the process boundary: enough for the page to say what and how to fix it. */
+export interface ApiError {
+  message: string;
+  hint?: string;
+  /** Where in a lab file, when the error is a lab file's. */
+  issues?: { file: string; line: number; column: number; field: string; message: string }[];
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** The surface the renderer sees, whatever the shell. */
+export interface LabApi {
+  request<N extends RequestName>(name: N, ...args: ApiRequests[N]['args']): Promise<ApiRequests[N]['result']>;
+  send<N extends SendName>(name: N, ...args: ApiSends[N]): void;
+  on<N extends EventName>(name: N, listener: (...args: ApiEvents[N]) => void): () => void;
+}
+
+// Argument validation, run in main for every request and send: the page is not trusted.
+const id = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
+const sessionId = z.string().regex(/^[a-zA-Z0-9-]{1,64}$/);
+const size = z.number().int().min(1).max(1000);
+
+export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']> } = {
+  'labs.list': z.tuple([]),
+  'labs.get': z.tuple([id]),
+  'engine.preflight': z.tuple([]),
+  'lab.status': z.tuple([]),
+  'lab.up': z.tuple([id]),
+  'lab.down': z.tuple([id]),
+  'lab.cleanup': z.tuple([z.array(z.string().regex(/^[a-f0-9]{8}$/)).max(100)]),
+  'lab.steps': z.tuple([id]),
+  'lab.resetProgress': z.tuple([id]),
+  'step.run': z.tuple([id, id]),
+  'step.check': z.tuple([id, id]),
+  'ipvs.read': z.tuple([id]),
+  'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
+  'terminal.close': z.tuple([sessionId]),
+  'probe.start': z.tuple([
+    z.strictObject({ labId: id, ratePerSecond: z.number().min(0.5).max(500), durationSeconds: z.number().min(1).max(600) }),
+  ]),
+  'probe.stop': z.tuple([sessionId]),
+};
+
+export const sendArgs: { [N in SendName]: z.ZodType<ApiSends[N]> } = {
+  'terminal.input': z.tuple([sessionId, z.string().max(1_000_000)]),
+  'terminal.resize': z.tuple([sessionId, size, size]),
+  'terminal.ack': z.tuple([sessionId, z.number().int().min(0).max(100_000_000)]),
+};
+
+export const REQUEST_NAMES = Object.keys(requestArgs) as RequestName[];
+export const SEND_NAMES = Object.keys(sendArgs) as SendName[];
+export const EVENT_NAMES: EventName[] = ['progress', 'terminal.data', 'terminal.exit', 'probe.samples', 'probe.end', 'lab.changed'];
