@@ -39,7 +39,9 @@ export interface StepInfo {
 
 /** A lab as the renderer draws it: the file's content plus each node's interfaces. */
 export interface LabDetail extends Omit<LabFile, 'nodes'> {
-  nodes: (LabFile['nodes'][number] & { interfaces: { network: string; device: string; ip: string; prefix: number }[] })[];
+  nodes: (LabFile['nodes'][number] & {
+    interfaces: { network: string; device: string; ip: string; prefix: number }[];
+  })[];
   base?: string;
 }
 
@@ -81,7 +83,14 @@ export interface IpvsView {
     port: number;
     scheduler: string;
     stats: IpvsCountersView;
-    realServers: { address: string; port: number; forward: string; weight: number; node: string | null; stats: IpvsCountersView }[];
+    realServers: {
+      address: string;
+      port: number;
+      forward: string;
+      weight: number;
+      node: string | null;
+      stats: IpvsCountersView;
+    }[];
   }[];
 }
 
@@ -103,12 +112,18 @@ export interface ApiRequests {
   'lab.cleanup': { args: [instances: string[]]; result: { containers: number; networks: number } };
   'lab.steps': { args: [labId: string]; result: StepInfo[] };
   'lab.resetProgress': { args: [labId: string]; result: StepInfo[] };
-  'step.run': { args: [labId: string, stepId: string]; result: { run: StepRunResult; check: StepCheckResult } };
+  'step.run': {
+    args: [labId: string, stepId: string];
+    result: { run: StepRunResult; check: StepCheckResult };
+  };
   'step.check': { args: [labId: string, stepId: string]; result: StepCheckResult };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
   'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
   'terminal.close': { args: [sessionId: string]; result: null };
-  'probe.start': { args: [{ labId: string; ratePerSecond: number; durationSeconds: number }]; result: { probeId: string } };
+  'probe.start': {
+    args: [{ labId: string; ratePerSecond: number; durationSeconds: number }];
+    result: { probeId: string };
+  };
   'probe.stop': { args: [probeId: string]; result: null };
 }
 
@@ -172,7 +187,11 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
   'terminal.close': z.tuple([sessionId]),
   'probe.start': z.tuple([
-    z.strictObject({ labId: id, ratePerSecond: z.number().min(0.5).max(500), durationSeconds: z.number().min(1).max(600) }),
+    z.strictObject({
+      labId: id,
+      ratePerSecond: z.number().min(0.5).max(500),
+      durationSeconds: z.number().min(1).max(600),
+    }),
   ]),
   'probe.stop': z.tuple([sessionId]),
 };
@@ -185,4 +204,11 @@ export const sendArgs: { [N in SendName]: z.ZodType<ApiSends[N]> } = {
 
 export const REQUEST_NAMES = Object.keys(requestArgs) as RequestName[];
 export const SEND_NAMES = Object.keys(sendArgs) as SendName[];
-export const EVENT_NAMES: EventName[] = ['progress', 'terminal.data', 'terminal.exit', 'probe.samples', 'probe.end', 'lab.changed'];
+export const EVENT_NAMES: EventName[] = [
+  'progress',
+  'terminal.data',
+  'terminal.exit',
+  'probe.samples',
+  'probe.end',
+  'lab.changed',
+];
