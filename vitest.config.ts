@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // One runner, one project per tier. Files run one at a time: the Docker and kernel tiers share
 // one engine and the labs' fixed subnets, so two files must never start the same lab at once.
 export default defineConfig({
+  // Renderer components are .tsx; compile their JSX the way vite.config.ts does.
+  esbuild: { jsx: 'automatic' },
   test: {
     fileParallelism: false,
     projects: [

@@ -16,6 +16,8 @@ export interface CommandResult {
   output: string;
   /** Failed only because the change is already there ("File exists"): re-running a step is safe. */
   alreadyDone: boolean;
+  /** For a failure with a known cause outside the lab (the host kernel, the engine): what to do. */
+  hint?: string;
 }
 
 export interface StepRunResult {

@@ -130,6 +130,7 @@ export function stepResult(run: StepRunResult, check: StepCheckResult): string {
           .map((l) => `      ${l}`)
           .join('\n'),
       );
+    if (c.hint) lines.push(`      ${yellow(`hint: ${c.hint}`)}`);
   }
   for (const s of run.skipped) lines.push(`  ${dim(`${s.node}# ${s.command}  not run`)}`);
   for (const c of check.checks)

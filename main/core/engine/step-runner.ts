@@ -20,6 +20,30 @@ const ALREADY_DONE = [
   /Destination already exists/,
 ];
 
+/** Failures whose cause is the Docker host, not the learner's command, and what to do about them. */
+const HINTS: [RegExp, string][] = [
+  [
+    /Can't initialize ipvs|Protocol not available/,
+    "the Docker host's kernel has no IPVS (ip_vs); run `lvs-lab preflight` for the fix on your platform",
+  ],
+  [
+    /Unknown device type|Cannot find device "tunl0"|tunl0.*No such device/,
+    "the Docker host's kernel has not loaded ipip, so there is no tunl0; run `lvs-lab preflight`",
+  ],
+  [
+    /proc\/sys.*Read-only file system|permission denied on key/,
+    'the engine keeps /proc/sys read-only in containers; run `lvs-lab preflight` for why and the fix',
+  ],
+  [
+    /TABLE_ADD failed|can't initialize arptables table/,
+    'the host kernel lacks the ARP tables modules (arp_tables, arptable_filter, arpt_mangle); run `lvs-lab preflight`',
+  ],
+];
+
+export function hintFor(output: string): string | undefined {
+  return HINTS.find(([pattern]) => pattern.test(output))?.[1];
+}
+
 export function parseCommandsOutput(
   node: string,
   commands: readonly string[],
@@ -32,12 +56,15 @@ export function parseCommandsOutput(
     const index = Number(match[1]);
     const text = match[2] ?? '';
     const exitCode = Number(match[3]);
+    const alreadyDone = exitCode !== 0 && ALREADY_DONE.some((p) => p.test(text));
+    const hint = exitCode !== 0 && !alreadyDone ? hintFor(text) : undefined;
     results.push({
       node,
       command: commands[index] ?? '',
       exitCode,
       output: text.replace(/\n$/, ''),
-      alreadyDone: exitCode !== 0 && ALREADY_DONE.some((p) => p.test(text)),
+      alreadyDone,
+      ...(hint === undefined ? {} : { hint }),
     });
   }
   return results;
