@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# `npm start`: bring up the default lab (tun-arptables) and show where to go next.
-# Starts the Docker Engine if it is installed but not running, and makes the base image
-# offline when no registry can be reached.
+# `npm start` opens the desktop app (Electron) on the default lab; `npm run start:browser` opens
+# the same app in the browser. Both start the Docker Engine if it is installed but not running,
+# and make the base image offline when no registry can be reached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LAB="${1:-tun-arptables}"
+MODE="${1:-electron}"
+LAB="${LVS_LAB_DEFAULT:-tun-arptables}"
+
+if [ "$MODE" = electron ] && ! node -e "require('electron')" >/dev/null 2>&1; then
+  echo "The Electron binary is not installed here (npm could not download it, or installs were run"
+  echo "with ELECTRON_SKIP_BINARY_DOWNLOAD). Open the same app in your browser instead:"
+  echo
+  echo "    npm run start:browser"
+  exit 1
+fi
 
 bash scripts/ensure-dockerd.sh
 if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
   docker pull debian:bookworm-slim 2>/dev/null || bash lab-images/bootstrap-base.sh
 fi
 npm run --silent build
-if node bin/lvs-lab.js status --json | grep -q "\"labId\": \"$LAB\""; then
-  echo "lab $LAB is already running"
-else
-  node bin/lvs-lab.js up "$LAB"
+
+if [ "$MODE" = electron ]; then
+  exec env LVS_LAB_DEFAULT="$LAB" npx electron .
 fi
-node bin/lvs-lab.js preflight || true
-node bin/lvs-lab.js steps
+# Browser mode: starts the lab if it is not running, prints the address (with its access token)
+# and serves until Ctrl-C. The lab keeps running afterwards: `node bin/lvs-lab.js down` stops it.
+exec node bin/lvs-lab.js serve --lab "$LAB" "${@:2}"

@@ -2,6 +2,7 @@
 // and WebSocket server, and the renderer are all typed by these three maps; main validates the
 // arguments of every call against `requestArgs` before it reaches the core.
 import { z } from 'zod';
+import type { EVENT_NAMES, REQUEST_NAMES, SEND_NAMES } from './api-names.js';
 import type { LabFile } from './lab-schema.js';
 import type { PreflightReport } from './preflight.js';
 import type { ProgressEvent } from './progress.js';
@@ -71,6 +72,24 @@ export interface IpvsCountersView {
   outBytes: number;
 }
 
+/** Packet and byte counters of one network interface inside a node (/proc/net/dev). */
+export interface InterfaceCountersView {
+  device: string;
+  rxPackets: number;
+  txPackets: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+/** A node's interface counters, read beside the IPVS table. */
+export interface NodeCountersView {
+  node: string;
+  role: string;
+  /** Why the counters could not be read (node stopped), else null. */
+  error: string | null;
+  interfaces: InterfaceCountersView[];
+}
+
 export interface IpvsView {
   labId: string;
   /** When the table was read (ISO time). */
@@ -82,6 +101,8 @@ export interface IpvsView {
     address: string;
     port: number;
     scheduler: string;
+    /** `persistent N` of the service in seconds, null when not persistent. */
+    persistentSeconds?: number | null;
     stats: IpvsCountersView;
     realServers: {
       address: string;
@@ -89,9 +110,17 @@ export interface IpvsView {
       forward: string;
       weight: number;
       node: string | null;
+      /** ActiveConn and InActConn of `ipvsadm -Ln`. */
+      activeConn?: number;
+      inactConn?: number;
       stats: IpvsCountersView;
     }[];
   }[];
+  /**
+   * Interface counters of the director and of every real server, read at the same moment: in
+   * LVS-TUN the director's OutPkts stay 0 while the real servers' tx counters grow.
+   */
+  nodes?: NodeCountersView[];
 }
 
 export interface TerminalOpenArgs {
@@ -149,6 +178,14 @@ export type RequestName = keyof ApiRequests;
 export type SendName = keyof ApiSends;
 export type EventName = keyof ApiEvents;
 
+// The name lists must be exactly the maps' keys: these fail to compile otherwise.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const namesMatch: [
+  Same<(typeof REQUEST_NAMES)[number], RequestName>,
+  Same<(typeof SEND_NAMES)[number], SendName>,
+  Same<(typeof EVENT_NAMES)[number], EventName>,
+] = [true, true, true];
+
 /** An error as it crosses the process boundary: enough for the page to say what and how to fix it. */
 export interface ApiError {
   message: string;
@@ -201,14 +238,3 @@ export const sendArgs: { [N in SendName]: z.ZodType<ApiSends[N]> } = {
   'terminal.resize': z.tuple([sessionId, size, size]),
   'terminal.ack': z.tuple([sessionId, z.number().int().min(0).max(100_000_000)]),
 };
-
-export const REQUEST_NAMES = Object.keys(requestArgs) as RequestName[];
-export const SEND_NAMES = Object.keys(sendArgs) as SendName[];
-export const EVENT_NAMES: EventName[] = [
-  'progress',
-  'terminal.data',
-  'terminal.exit',
-  'probe.samples',
-  'probe.end',
-  'lab.changed',
-];

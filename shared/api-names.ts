@@ -1,0 +1,35 @@
+// The names of the API's requests, sends and events, with no dependency: the Electron preload
+// (a single sandboxed file) allows exactly these, and main checks them again with the schemas.
+
+export const REQUEST_NAMES = [
+  'labs.list',
+  'labs.get',
+  'engine.preflight',
+  'lab.status',
+  'lab.up',
+  'lab.down',
+  'lab.cleanup',
+  'lab.steps',
+  'lab.resetProgress',
+  'step.run',
+  'step.check',
+  'ipvs.read',
+  'terminal.open',
+  'terminal.close',
+  'probe.start',
+  'probe.stop',
+] as const;
+
+export const SEND_NAMES = ['terminal.input', 'terminal.resize', 'terminal.ack'] as const;
+
+export const EVENT_NAMES = [
+  'progress',
+  'terminal.data',
+  'terminal.exit',
+  'probe.samples',
+  'probe.end',
+  'lab.changed',
+] as const;
+
+/** Electron IPC channels: one per direction, the API name travels as the first argument. */
+export const IPC = { request: 'lvslab:request', send: 'lvslab:send', event: 'lvslab:event' } as const;
