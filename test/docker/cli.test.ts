@@ -33,36 +33,37 @@ describe('lvs-lab', () => {
     expect(up.stderr).toMatch(/\[node\] server1 done running/);
 
     const status = lvsLab('status', '--json');
-    expect(status.code).toBe(0);
-    const [lab] = JSON.parse(status.stdout) as LabInstanceStatus[];
+    const lab = (JSON.parse(status.stdout) as LabInstanceStatus[]).find((l) => l.labId === 'tun-arptables');
     expect(lab?.labId).toBe('tun-arptables');
     expect(lab?.health).toBe('running');
     expect(lab?.nodes.find((n) => n.name === 'server1')?.addresses).toEqual({
       'lvslab-tun-arptables-lan': '172.25.88.1',
     });
 
-    const exec = lvsLab('exec', 'server2', '--', 'cat', '/srv/www/index.html');
+    const exec = lvsLab('exec', 'server2', '--lab', 'tun-arptables', '--', 'cat', '/srv/www/index.html');
     expect(exec.code).toBe(0);
     expect(exec.stdout).toBe('<h1>server2</h1>');
-    expect(lvsLab('exec', 'server2', '--', 'sh', '-c', 'exit 3').code).toBe(3);
+    expect(lvsLab('exec', 'server2', '--lab', 'tun-arptables', '--', 'sh', '-c', 'exit 3').code).toBe(3);
 
-    const run = lvsLab('run', 'realserver-arp', '--json');
+    const run = lvsLab('run', 'realserver-arp', '--lab', 'tun-arptables', '--json');
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { check: { ok: boolean } }).check.ok).toBe(true);
 
-    const steps = lvsLab('steps');
+    const steps = lvsLab('steps', '--lab', 'tun-arptables');
     expect(steps.stdout).toMatch(/4\. Hide the VIP from ARP on the real servers \[realserver-arp\] done/);
 
-    const down = lvsLab('down');
+    const down = lvsLab('down', 'tun-arptables');
     expect(down.code).toBe(0);
     expect(down.stdout).toBe('removed 4 containers and 1 networks\n');
-    expect(lvsLab('status').stdout).toBe('no lab is running\n');
+    expect(lvsLab('status').stdout).not.toMatch(/tun-arptables/);
   });
 
-  it('fails with a clear message and status 1 when no lab runs', () => {
-    const result = lvsLab('steps');
+  it('fails with a clear message and status 1 when the lab does not run', () => {
+    const result = lvsLab('steps', '--lab', 'tun-arptables');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no lab is running\n {2}hint: start one with: lvs-lab up <lab>/);
+    expect(result.stderr).toMatch(
+      /lab tun-arptables is not running\n {2}hint: start one with: lvs-lab up <lab>/,
+    );
   });
 
   it('validate names the file, line and field of each problem', () => {

@@ -128,7 +128,7 @@ describe('orphans', () => {
     const status = await service.up('tun-arptables');
     // Simulate a crash half-way: one container is gone behind the app's back.
     await docker.getContainer('lvslab-tun-arptables-server3').remove({ force: true });
-    const orphans = await service.orphans();
+    const orphans = (await service.orphans()).filter((o) => o.labId === 'tun-arptables');
     expect(orphans.map((o) => o.instance)).toEqual([status.instance]);
     expect(orphans[0]?.problems).toContain('node server3 is missing');
     const removed = await service.cleanup([status.instance]);
@@ -139,10 +139,10 @@ describe('orphans', () => {
   it('reports a node whose container died as degraded, with its state', async () => {
     await service.up('tun-arptables');
     await docker.getContainer('lvslab-tun-arptables-server2').kill();
-    const [status] = await service.status();
+    const status = (await service.status()).find((s) => s.labId === 'tun-arptables');
     expect(status?.health).toBe('degraded');
     expect(status?.problems.join('\n')).toMatch(/node server2 is exited/);
-    await expect(service.exec('server2', 'true')).rejects.toThrow(
+    await expect(service.exec('server2', 'true', 'tun-arptables')).rejects.toThrow(
       /node server2 of lab tun-arptables is exited/,
     );
   });

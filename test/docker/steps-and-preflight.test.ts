@@ -33,6 +33,8 @@ describe.runIf(localKernel)('preflight on this kernel', () => {
   });
 });
 
+const LAB = 'tun-cross-subnet';
+
 describe('steps of tun-cross-subnet', () => {
   beforeAll(async () => {
     await forceDown(service, 'tun-cross-subnet');
@@ -45,7 +47,7 @@ describe('steps of tun-cross-subnet', () => {
   it.each(['director-second-address', 'realserver-arp', 'server3-gateway', 'gateway-forwarding'])(
     '%s needs neither IPVS nor IPIP: it applies and its checks pass',
     async (stepId) => {
-      const { run, check } = await service.runStep(stepId);
+      const { run, check } = await service.runStep(stepId, LAB);
       expect(run.commands.map((c) => [c.command, c.exitCode])).toEqual(
         run.commands.map((c) => [c.command, 0]),
       );
@@ -55,14 +57,14 @@ describe('steps of tun-cross-subnet', () => {
   );
 
   it('running a step again is harmless: "File exists" counts as already done', async () => {
-    const { run, check } = await service.runStep('server3-gateway');
+    const { run, check } = await service.runStep('server3-gateway', LAB);
     expect(run.commands[0]?.alreadyDone).toBe(true);
     expect(run.ok).toBe(true);
     expect(check.ok).toBe(true);
   });
 
   it.runIf(localKernel && !hasIpvs)('the IPVS step fails with the kernel as the reason', async () => {
-    const { run, check } = await service.runStep('director-ipvs');
+    const { run, check } = await service.runStep('director-ipvs', LAB);
     expect(run.ok).toBe(false);
     expect(run.commands[0]?.output).toMatch(/Can't initialize ipvs/);
     expect(run.skipped.length).toBe(4);
@@ -72,7 +74,7 @@ describe('steps of tun-cross-subnet', () => {
   it.runIf(localKernel && !hasIpip)(
     'the tunnel step fails because tunl0 is missing, and modprobe says why',
     async () => {
-      const { run, check } = await service.runStep('realserver-tunnel');
+      const { run, check } = await service.runStep('realserver-tunnel', LAB);
       expect(run.commands.find((c) => c.command === 'modprobe ipip')?.output).toMatch(
         /host kernel does not provide ipip/,
       );
@@ -81,7 +83,7 @@ describe('steps of tun-cross-subnet', () => {
   );
 
   it('progress is saved per step', async () => {
-    const steps = await service.steps();
+    const steps = await service.steps('tun-cross-subnet');
     expect(steps.find((s) => s.id === 'server3-gateway')?.progress.checksOk).toBe(true);
     expect(steps.find((s) => s.id === 'director-tunnel')?.progress).toEqual({});
   });
@@ -97,13 +99,13 @@ describe('steps of tun-sysctl that need no IPVS', () => {
   });
 
   it('the router NAT step applies and its checks pass', async () => {
-    const { run, check } = await service.runStep('router-nat');
+    const { run, check } = await service.runStep('router-nat', 'tun-sysctl');
     expect(run.ok).toBe(true);
     expect(check.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('a check that fails says why: the director has no default route before its step', async () => {
-    const [result] = await service.check('director-setup');
+    const [result] = await service.check('director-setup', 'tun-sysctl');
     const route = result?.checks.find((c) => c.kind === 'route');
     expect(route?.ok).toBe(false);
     expect(route?.reason).toMatch(/^lvs has no route to default \(routes: 10\.10\.24\.0\/24 dev eth0\)$/);

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { LabInstanceStatus, NodeStatus } from '../../../shared/status.js';
 import { parseCidr, subnetsOverlap } from '../lab/ipv4.js';
-import type { Lab } from '../lab/model.js';
+import type { Lab, LabNodeModel } from '../lab/model.js';
 import { execScript, type ExecOptions, type ExecResult } from '../docker/exec.js';
 import { ensureNodeImage, errorText, isNotFound } from '../docker/images.js';
 import { containerName, LABEL, labelFilter, networkName } from '../docker/labels.js';
@@ -45,10 +45,19 @@ export class LabRuntime {
   ) {}
 
   async up(lab: Lab, onProgress: ProgressListener = () => undefined): Promise<LabInstanceStatus> {
-    await this.refuseIfPresent(lab);
-    await this.refuseAddressClashes(lab);
-    const traits = await this.engineTraits();
-    const image = await this.imageFor(lab, onProgress);
+    // Independent reads, run together: each would otherwise add a round trip to every start.
+    // Their failures are reported in this order, so "already running" wins over the clash it implies.
+    const [present, clashes, traitsResult, imageResult] = await Promise.allSettled([
+      this.refuseIfPresent(lab),
+      this.refuseAddressClashes(lab),
+      this.engineTraits(),
+      this.imageFor(lab, onProgress),
+    ]);
+    for (const result of [present, clashes, traitsResult, imageResult]) {
+      if (result.status === 'rejected') throw result.reason;
+    }
+    const traits = (traitsResult as PromiseFulfilledResult<EngineTraits>).value;
+    const image = (imageResult as PromiseFulfilledResult<string>).value;
     const instance: InstanceInfo = { id: randomUUID().slice(0, 8), startedAt: new Date().toISOString() };
     const created: Created = { networks: [], containers: [] };
     try {
@@ -76,27 +85,8 @@ export class LabRuntime {
           }
           await container.start();
           onProgress({ phase: 'node', name: node.name, state: 'done', message: 'running' });
-        }),
-      );
-      await settleAll(
-        lab.nodes.map(async (node) => {
-          const container = this.docker.getContainer(containerName(lab.id, node.name));
-          const info = await container.inspect();
-          const macs = Object.fromEntries(
-            node.interfaces.map((i) => [
-              i.network,
-              info.NetworkSettings.Networks[networkName(lab.id, i.network)]?.MacAddress ?? '',
-            ]),
-          );
-          const script = interfaceSetupScript(node, macs);
-          onProgress({ phase: 'setup', name: node.name, state: 'working', message: 'interfaces and routes' });
-          const result = await execScript(container, script, { timeoutMs: 30_000 });
-          if (result.exitCode !== 0) {
-            throw new Error(
-              `setting up the interfaces of ${node.name} failed: ${result.stderr.trim() || result.stdout.trim()}`,
-            );
-          }
-          onProgress({ phase: 'setup', name: node.name, state: 'done' });
+          // Each node is set up as soon as it runs, while the others are still starting.
+          await this.setUpNode(lab, node, container, onProgress);
         }),
       );
     } catch (error) {
@@ -112,6 +102,34 @@ export class LabRuntime {
     const status = (await this.instances()).find((s) => s.instance === instance.id);
     if (!status) throw new LabError(`lab ${lab.id} started but its containers cannot be found`);
     return status;
+  }
+
+  /** Names the node's interfaces as the lab says, sets its addresses, removes Docker's default route. */
+  private async setUpNode(
+    lab: Lab,
+    node: LabNodeModel,
+    container: Docker.Container,
+    onProgress: ProgressListener,
+  ) {
+    // MAC addresses are needed only to tell several interfaces apart.
+    let macs: Record<string, string> = {};
+    if (node.interfaces.length > 1) {
+      const info = await container.inspect();
+      macs = Object.fromEntries(
+        node.interfaces.map((i) => [
+          i.network,
+          info.NetworkSettings.Networks[networkName(lab.id, i.network)]?.MacAddress ?? '',
+        ]),
+      );
+    }
+    onProgress({ phase: 'setup', name: node.name, state: 'working', message: 'interfaces and routes' });
+    const result = await execScript(container, interfaceSetupScript(node, macs), { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `setting up the interfaces of ${node.name} failed: ${result.stderr.trim() || result.stdout.trim()}`,
+      );
+    }
+    onProgress({ phase: 'setup', name: node.name, state: 'done' });
   }
 
   /** Removes every container and network labelled with this lab, and nothing else. */
