@@ -1,8 +1,8 @@
 // Reads the state a step's checks need from each node: one exec per node, whatever the number
 // of checks, because an exec costs seconds on a slow engine.
-import { randomBytes } from 'node:crypto';
 import type { Check } from '../../../shared/lab-schema.js';
 import type { ExecResult } from '../docker/exec.js';
+import { newMarker, parseSections, section } from '../docker/sections.js';
 import {
   detectIpvsUnavailable,
   parseArptables,
@@ -38,13 +38,14 @@ export interface NodeFacts {
 
 type ProbeName = Exclude<keyof NodeFacts, 'sysctl'>;
 
-const PROBE_COMMANDS: Record<ProbeName, string> = {
-  addr: 'ip -j addr show',
-  route: 'ip -j route show',
-  neigh: 'ip -j neigh show',
-  ipvs: 'ipvsadm -Ln',
-  ipvsStats: 'ipvsadm -Ln --stats --exact',
-  arptables: 'arptables -L -n',
+/** What each probe runs and how its output is read; `ipvs` probes first look for a kernel without IPVS. */
+const PROBES: Record<ProbeName, { command: string; parse: (text: string) => unknown; ipvs?: boolean }> = {
+  addr: { command: 'ip -j addr show', parse: parseIpAddr },
+  route: { command: 'ip -j route show', parse: parseIpRoute },
+  neigh: { command: 'ip -j neigh show', parse: parseIpNeigh },
+  ipvs: { command: 'ipvsadm -Ln', parse: parseIpvsList, ipvs: true },
+  ipvsStats: { command: 'ipvsadm -Ln --stats --exact', parse: parseIpvsStats, ipvs: true },
+  arptables: { command: 'arptables -L -n', parse: parseArptables },
 };
 
 export interface ProbePlan {
@@ -109,89 +110,41 @@ export function sysctlKeysFor(key: string): string[] {
 }
 
 export function probeScript(plan: ProbePlan, marker: string): string {
-  const sections: string[] = [];
-  for (const probe of plan.probes) {
-    sections.push(`echo '${marker} ${probe}'; ${PROBE_COMMANDS[probe]} 2>&1; echo "${marker}-rc $?"`);
-  }
-  if (plan.sysctlKeys.size > 0) {
-    sections.push(
-      `echo '${marker} sysctl'; sysctl ${[...plan.sysctlKeys].join(' ')} 2>&1; echo "${marker}-rc $?"`,
-    );
-  }
+  const sections = [...plan.probes].map((probe) => section(marker, probe, PROBES[probe].command));
+  if (plan.sysctlKeys.size > 0)
+    sections.push(section(marker, 'sysctl', `sysctl ${[...plan.sysctlKeys].join(' ')}`));
   return sections.join('\n');
-}
-
-export function newMarker(): string {
-  return `@@lvslab-${randomBytes(6).toString('hex')}`;
 }
 
 /** Splits the probe script's output into sections and parses each. */
 export function parseProbeOutput(output: string, marker: string): NodeFacts {
   const facts: NodeFacts = {};
-  const pattern = new RegExp(`^${marker} (\\w+)\\n([\\s\\S]*?)^${marker}-rc (\\d+)$`, 'gm');
-  for (const match of output.matchAll(pattern)) {
-    const [, name = '', body = '', rcText = '0'] = match;
-    const rc = Number(rcText);
-    setFact(facts, name, body, rc);
+  for (const [name, { rc, text }] of parseSections(output, marker)) {
+    // sysctl exits non-zero when one key is missing but still prints the others.
+    if (name === 'sysctl') facts.sysctl = attempt('sysctl', () => parseSysctl(text));
+    else if (Object.hasOwn(PROBES, name))
+      (facts as Record<string, Fact<unknown>>)[name] = readProbe(name as ProbeName, text, rc);
   }
   return facts;
 }
 
-function setFact(facts: NodeFacts, name: string, body: string, rc: number): void {
-  const failed = (command: string): Fact<never> => ({
-    ok: false,
-    error: `\`${command}\` failed (exit ${rc}): ${body.trim().split('\n').slice(-3).join(' ') || 'no output'}`,
-  });
-  const attempt = <T>(command: string, parse: () => T): Fact<T> => {
-    try {
-      return { ok: true, value: parse() };
-    } catch (error) {
-      return { ok: false, error: `could not read \`${command}\`: ${(error as Error).message}` };
-    }
-  };
-  switch (name) {
-    case 'addr':
-      facts.addr =
-        rc === 0 ? attempt(PROBE_COMMANDS.addr, () => parseIpAddr(body)) : failed(PROBE_COMMANDS.addr);
-      break;
-    case 'route':
-      facts.route =
-        rc === 0 ? attempt(PROBE_COMMANDS.route, () => parseIpRoute(body)) : failed(PROBE_COMMANDS.route);
-      break;
-    case 'neigh':
-      facts.neigh =
-        rc === 0 ? attempt(PROBE_COMMANDS.neigh, () => parseIpNeigh(body)) : failed(PROBE_COMMANDS.neigh);
-      break;
-    case 'ipvs': {
-      const unavailable = detectIpvsUnavailable(body);
-      facts.ipvs = unavailable
-        ? { ok: false, error: unavailable }
-        : rc === 0
-          ? attempt(PROBE_COMMANDS.ipvs, () => parseIpvsList(body))
-          : failed(PROBE_COMMANDS.ipvs);
-      break;
-    }
-    case 'ipvsStats': {
-      const unavailable = detectIpvsUnavailable(body);
-      facts.ipvsStats = unavailable
-        ? { ok: false, error: unavailable }
-        : rc === 0
-          ? attempt(PROBE_COMMANDS.ipvsStats, () => parseIpvsStats(body))
-          : failed(PROBE_COMMANDS.ipvsStats);
-      break;
-    }
-    case 'arptables':
-      facts.arptables =
-        rc === 0
-          ? attempt(PROBE_COMMANDS.arptables, () => parseArptables(body))
-          : failed(PROBE_COMMANDS.arptables);
-      break;
-    case 'sysctl':
-      // sysctl exits non-zero when one key is missing but still prints the others.
-      facts.sysctl = attempt('sysctl', () => parseSysctl(body));
-      break;
-    default:
-      break;
+function readProbe(name: ProbeName, text: string, rc: number): Fact<unknown> {
+  const { command, parse, ipvs } = PROBES[name];
+  const unavailable = ipvs ? detectIpvsUnavailable(text) : null;
+  if (unavailable) return { ok: false, error: unavailable };
+  if (rc !== 0)
+    return {
+      ok: false,
+      error: `\`${command}\` failed (exit ${rc}): ${text.trim().split('\n').slice(-3).join(' ') || 'no output'}`,
+    };
+  return attempt(command, () => parse(text));
+}
+
+function attempt<T>(command: string, parse: () => T): Fact<T> {
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    return { ok: false, error: `could not read \`${command}\`: ${(error as Error).message}` };
   }
 }
 

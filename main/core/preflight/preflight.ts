@@ -7,6 +7,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import { engineEndpoint } from '../docker/engine.js';
 import { ensureNodeImage, errorText } from '../docker/images.js';
 import { LABEL } from '../docker/labels.js';
+import { newMarker, parseSections, section, type Section } from '../docker/sections.js';
 import { detectIpvsUnavailable } from '../parsers/index.js';
 import { NODE_CAPABILITIES, writableProcSys } from '../runtime/plan.js';
 import { probeLabBridging } from './bridging.js';
@@ -16,36 +17,36 @@ export const SCHEDULERS_PROBED = ['rr', 'wrr', 'wlc'] as const;
 
 /** Shell run in the probe container: one marked section per feature. 192.0.2.0/24 is a documentation range. */
 export function probeScript(marker: string): string {
-  const section = (name: string, body: string) =>
-    `echo '${marker} ${name}'; ( ${body} ) 2>&1; echo "${marker}-rc $?"`;
   return [
-    section('uname', 'uname -r'),
-    section('ipvs', 'ipvsadm -A -t 192.0.2.1:80 -s rr && ipvsadm -Ln'),
+    section(marker, 'uname', 'uname -r'),
+    section(marker, 'ipvs', 'ipvsadm -A -t 192.0.2.1:80 -s rr && ipvsadm -Ln'),
     ...SCHEDULERS_PROBED.map((s) =>
       section(
+        marker,
         `sched-${s}`,
         `ipvsadm -A -t 192.0.2.2:80 -s ${s}; rc=$?; ipvsadm -D -t 192.0.2.2:80 >/dev/null 2>&1; exit $rc`,
       ),
     ),
     section(
+      marker,
       'ipip',
       'ip link show tunl0 || { ip link add lvsprobe0 type ipip local 192.0.2.3 remote any && ip link show tunl0; }',
     ),
     section(
+      marker,
       'arptables',
       'arptables -A INPUT -d 192.0.2.1 -j DROP && arptables -A OUTPUT -s 192.0.2.1 -j mangle --mangle-ip-s 192.0.2.4 && arptables -L -n',
     ),
-    section('sysctl', 'sysctl -w net.ipv4.conf.all.arp_ignore=1'),
-    section('rp_filter', 'sysctl -n net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter'),
+    section(marker, 'sysctl', 'sysctl -w net.ipv4.conf.all.arp_ignore=1'),
+    section(marker, 'rp_filter', 'sysctl -n net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter'),
   ].join('\n');
 }
 
-export function parseSections(output: string, marker: string): Map<string, { rc: number; text: string }> {
-  const sections = new Map<string, { rc: number; text: string }>();
-  const pattern = new RegExp(`^${marker} ([\\w-]+)\\n([\\s\\S]*?)^${marker}-rc (\\d+)$`, 'gm');
-  for (const m of output.matchAll(pattern))
-    sections.set(m[1] ?? '', { rc: Number(m[3]), text: (m[2] ?? '').trim() });
-  return sections;
+/** The probe's sections, each trimmed. */
+export function parseProbeSections(output: string, marker: string): Map<string, Section> {
+  return new Map(
+    [...parseSections(output, marker)].map(([name, s]) => [name, { rc: s.rc, text: s.text.trim() }]),
+  );
 }
 
 export function classifyPlatform(info: {
@@ -215,7 +216,7 @@ export async function runPreflight(docker: Docker, options: PreflightOptions): P
     return { endpoint, engine, items, ok: false };
   }
 
-  const marker = `@@probe-${Date.now().toString(36)}`;
+  const marker = newMarker();
   try {
     const output = await runProbeContainer(
       docker,
@@ -223,7 +224,7 @@ export async function runPreflight(docker: Docker, options: PreflightOptions): P
       probeScript(marker),
       security.some((o) => o.includes('name=apparmor')),
     );
-    items.push(...kernelItems(parseSections(output, marker), platform));
+    items.push(...kernelItems(parseProbeSections(output, marker), platform));
   } catch (error) {
     items.push({
       id: 'probe',

@@ -3,13 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkSchema, type Check } from '../../../shared/lab-schema.js';
 import {
   gatherFacts,
-  newMarker,
   parseProbeOutput,
   planProbes,
   probeScript,
   sysctlKeysFor,
   type ProbePlan,
 } from '../../../main/core/checks/facts.js';
+import { newMarker } from '../../../main/core/docker/sections.js';
 import {
   parseArptables,
   parseIpAddr,
@@ -146,9 +146,9 @@ describe('probeScript', () => {
     };
     expect(probeScript(plan, '@@m')).toBe(
       [
-        `echo '@@m addr'; ip -j addr show 2>&1; echo "@@m-rc $?"`,
-        `echo '@@m ipvs'; ipvsadm -Ln 2>&1; echo "@@m-rc $?"`,
-        `echo '@@m sysctl'; sysctl net.ipv4.conf.eth0.rp_filter net.ipv4.conf.all.rp_filter 2>&1; echo "@@m-rc $?"`,
+        `echo '@@m addr'; ( ip -j addr show ) 2>&1; echo "@@m-rc $?"`,
+        `echo '@@m ipvs'; ( ipvsadm -Ln ) 2>&1; echo "@@m-rc $?"`,
+        `echo '@@m sysctl'; ( sysctl net.ipv4.conf.eth0.rp_filter net.ipv4.conf.all.rp_filter ) 2>&1; echo "@@m-rc $?"`,
       ].join('\n'),
     );
   });

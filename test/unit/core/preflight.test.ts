@@ -10,7 +10,7 @@ import {
   classifyPlatform,
   demuxLogs,
   kernelItems,
-  parseSections,
+  parseProbeSections,
   probeScript,
   SCHEDULERS_PROBED,
 } from '../../../main/core/preflight/preflight.js';
@@ -56,7 +56,7 @@ const NO_LVS = {
   ipip: [2, 'Device "tunl0" does not exist.\nError: Unknown device type.'],
 } satisfies Record<string, [number, string]>;
 
-describe('parseSections', () => {
+describe('parseProbeSections', () => {
   it('reads each marked section with its exit code, trimmed', () => {
     const output = [
       `${M} uname`,
@@ -72,7 +72,7 @@ describe('parseSections', () => {
       `${M}-rc 0`,
       '',
     ].join('\n');
-    const sections = parseSections(output, M);
+    const sections = parseProbeSections(output, M);
     expect([...sections.keys()]).toEqual(['uname', 'sched-wlc', 'rp_filter']);
     expect(sections.get('uname')).toEqual({ rc: 0, text: '6.1.0-28-amd64' });
     expect(sections.get('sched-wlc')).toEqual({ rc: 2, text: NO_IPVS.trim() });
@@ -81,7 +81,7 @@ describe('parseSections', () => {
 
   it('an empty section, a section cut off, and foreign text', () => {
     const output = `noise\n${M} sysctl\n${M}-rc 0\n${M} ipip\nno rc line follows\n`;
-    const sections = parseSections(output, M);
+    const sections = parseProbeSections(output, M);
     expect(sections.get('sysctl')).toEqual({ rc: 0, text: '' });
     expect(sections.has('ipip')).toBe(false);
   });
@@ -287,7 +287,7 @@ esac
       env: { PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`, STUB_DIR: dir },
     });
     expect(result.stderr).toBe('');
-    const sections = parseSections(result.stdout, M);
+    const sections = parseProbeSections(result.stdout, M);
     expect(sections.get('uname')).toEqual({ rc: 0, text: KERNEL });
     expect(sections.get('ipvs')).toEqual({ rc: NO_IPVS_RC, text: NO_IPVS.trim() });
     expect(sections.get('ipip')).toEqual({
@@ -399,7 +399,7 @@ describe('demuxLogs', () => {
       frame(1, `${M}-rc 0\n`),
     ]);
     expect(demuxLogs(buffer)).toBe(`${M} uname\n6.1.0\nwarning\n${M}-rc 0\n`);
-    expect(parseSections(demuxLogs(buffer), M).get('uname')).toEqual({ rc: 0, text: '6.1.0\nwarning' });
+    expect(parseProbeSections(demuxLogs(buffer), M).get('uname')).toEqual({ rc: 0, text: '6.1.0\nwarning' });
   });
 
   it('a character split across two frames is decoded whole', () => {
