@@ -15,7 +15,7 @@ import { LabService } from '../main/core/lab-service.js';
 import type { Lab } from '../main/core/lab/model.js';
 import { defaultPaths } from '../main/core/paths.js';
 import { dockerGateway } from '../main/core/runtime/plan.js';
-import { alternate, report, timeMs, type Measurement } from './lib.js';
+import { alternate, report, timeMs, timeSyncMs, type Measurement } from './lib.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const LAB = 'tun-arptables';
@@ -40,14 +40,20 @@ function composeFile(lab: Lab, image: string): string {
   }
   lines.push('services:');
   for (const node of lab.nodes) {
-    lines.push(`  ${node.name}:`, `    image: ${image}`, `    hostname: ${node.name}`, '    cap_add: [NET_ADMIN, NET_RAW]');
+    lines.push(
+      `  ${node.name}:`,
+      `    image: ${image}`,
+      `    hostname: ${node.name}`,
+      '    cap_add: [NET_ADMIN, NET_RAW]',
+    );
     if (node.page) lines.push('    environment:', `      LVS_LAB_PAGE: "${node.page}"`);
     if (node.sysctls) {
       lines.push('    sysctls:');
       for (const [k, v] of Object.entries(node.sysctls)) lines.push(`      ${k}: "${String(v)}"`);
     }
     lines.push('    networks:');
-    for (const iface of node.interfaces) lines.push(`      ${iface.network}:`, `        ipv4_address: ${iface.ip}`);
+    for (const iface of node.interfaces)
+      lines.push(`      ${iface.network}:`, `        ipv4_address: ${iface.ip}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -56,13 +62,40 @@ function composeFile(lab: Lab, image: string): string {
 function serialScript(lab: Lab, image: string, project: string): { up: string[][]; down: string[][] } {
   const up: string[][] = [];
   for (const network of lab.networks) {
-    up.push(['network', 'create', '--internal', '--subnet', network.subnet, '--gateway', dockerGateway(lab, network.name), `${project}-${network.name}`]);
+    up.push([
+      'network',
+      'create',
+      '--internal',
+      '--subnet',
+      network.subnet,
+      '--gateway',
+      dockerGateway(lab, network.name),
+      `${project}-${network.name}`,
+    ]);
   }
   for (const node of lab.nodes) {
     const first = node.interfaces[0];
     if (!first) continue;
-    const args = ['run', '-d', '--name', `${project}-${node.name}`, '--hostname', node.name, '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW'];
-    args.push('--security-opt', 'systempaths=unconfined', '--network', `${project}-${first.network}`, '--ip', first.ip);
+    const args = [
+      'run',
+      '-d',
+      '--name',
+      `${project}-${node.name}`,
+      '--hostname',
+      node.name,
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-add',
+      'NET_RAW',
+    ];
+    args.push(
+      '--security-opt',
+      'systempaths=unconfined',
+      '--network',
+      `${project}-${first.network}`,
+      '--ip',
+      first.ip,
+    );
     if (node.page) args.push('-e', `LVS_LAB_PAGE=${node.page}`);
     for (const [k, v] of Object.entries(node.sysctls ?? {})) args.push('--sysctl', `${k}=${String(v)}`);
     up.push([...args, image]);
@@ -76,16 +109,25 @@ function serialScript(lab: Lab, image: string, project: string): { up: string[][
 
 async function lifecycle(): Promise<Measurement[]> {
   const host = new Docker();
-  const service = new LabService({ ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-bench-')) }, host);
+  const service = new LabService(
+    { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-bench-')) },
+    host,
+  );
   const lab = await service.resolveLab(LAB);
   const image = await ensureNodeImage(host, service.paths.imageContext);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-compose-'));
   writeFileSync(path.join(dir, 'docker-compose.yml'), composeFile(lab, image));
-  const compose = (...args: string[]) => execFileSync('docker-compose', ['-p', 'lvsbench', ...args], { cwd: dir, stdio: 'ignore' });
+  const compose = (...args: string[]) =>
+    execFileSync('docker-compose', ['-p', 'lvsbench', ...args], { cwd: dir, stdio: 'ignore' });
   const serial = serialScript(lab, image, 'lvsbenchcli');
   await service.runtime.down(LAB);
 
-  const upDown = { appUp: [] as number[], appDown: [] as number[], composeUp: [] as number[], composeDown: [] as number[] };
+  const upDown = {
+    appUp: [] as number[],
+    appDown: [] as number[],
+    composeUp: [] as number[],
+    composeDown: [] as number[],
+  };
   const ups = await alternate(
     RUNS,
     async () => {
@@ -93,15 +135,19 @@ async function lifecycle(): Promise<Measurement[]> {
       upDown.appDown.push(await timeMs(() => service.down(LAB)));
       return up;
     },
-    async () => {
-      const up = await timeMs(async () => compose('up', '-d'));
-      upDown.composeDown.push(await timeMs(async () => compose('down')));
-      return up;
+    () => {
+      const up = timeSyncMs(() => compose('up', '-d'));
+      upDown.composeDown.push(timeSyncMs(() => compose('down')));
+      return Promise.resolve(up);
     },
   );
   const serialUps: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    serialUps.push(await timeMs(async () => serial.up.forEach((args) => docker(args))));
+    serialUps.push(
+      timeSyncMs(() => {
+        for (const args of serial.up) docker(args);
+      }),
+    );
     serial.down.forEach((args) => docker(args));
   }
   // The warm-up runs of alternate() also measured a down each; keep the timed ones only.
@@ -138,19 +184,26 @@ async function lifecycle(): Promise<Measurement[]> {
 /** The seed's commands for tun-arptables, as a person types them: one docker exec each. */
 function seedCommands(lab: Lab): [node: string, command: string][] {
   const out: [string, string][] = [];
-  for (const step of lab.steps) for (const [node, commands] of Object.entries(step.commands)) for (const c of commands) out.push([node, c]);
+  for (const step of lab.steps)
+    for (const [node, commands] of Object.entries(step.commands))
+      for (const c of commands) out.push([node, c]);
   return out;
 }
 
 async function applyWholeLab(): Promise<Measurement[]> {
   const dockerHost = process.env.BENCH_DOCKER_HOST;
   if (!dockerHost) {
-    console.log('apply-whole-lab: skipped here: set BENCH_DOCKER_HOST to an engine whose kernel has IPVS and IPIP (bench/README.md)');
+    console.log(
+      'apply-whole-lab: skipped here: set BENCH_DOCKER_HOST to an engine whose kernel has IPVS and IPIP (bench/README.md)',
+    );
     return [];
   }
   const url = new URL(dockerHost);
   const engine = new Docker({ host: url.hostname, port: Number(url.port) });
-  const service = new LabService({ ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-bench-')) }, engine);
+  const service = new LabService(
+    { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-bench-')) },
+    engine,
+  );
   const lab = await service.resolveLab(LAB);
   const env = { ...process.env, DOCKER_HOST: dockerHost };
   const results = await alternate(
@@ -165,7 +218,7 @@ async function applyWholeLab(): Promise<Measurement[]> {
     async () => {
       await service.runtime.down(LAB);
       await service.up(LAB);
-      const ms = await timeMs(async () => {
+      const ms = timeSyncMs(() => {
         for (const [node, command] of seedCommands(lab)) {
           try {
             docker(['exec', `lvslab-${LAB}-${node}`, 'sh', '-c', command], env);
@@ -175,7 +228,11 @@ async function applyWholeLab(): Promise<Measurement[]> {
         }
         // The seed checks its work by hand: ipvsadm -ln on the director, curl from the client.
         docker(['exec', `lvslab-${LAB}-server1`, 'ipvsadm', '-Ln'], env);
-        for (let i = 0; i < 6; i++) docker(['exec', `lvslab-${LAB}-client`, 'curl', '-s', '-m', '2', `http://${lab.service.vip}/`], env);
+        for (let i = 0; i < 6; i++)
+          docker(
+            ['exec', `lvslab-${LAB}-client`, 'curl', '-s', '-m', '2', `http://${lab.service.vip}/`],
+            env,
+          );
       });
       await service.runtime.down(LAB);
       return ms;

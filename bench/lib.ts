@@ -78,6 +78,13 @@ export async function timeMs(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+/** Times a synchronous piece of work (a baseline that shells out) in milliseconds. */
+export function timeSyncMs(work: () => unknown): number {
+  const start = performance.now();
+  work();
+  return performance.now() - start;
+}
+
 /**
  * Runs app and baseline alternately (so that drift in the machine's load hits both alike),
  * `runs` times each, after one untimed warm-up of each.

@@ -1,5 +1,7 @@
 // lvs-lab: the command-line shell of LVS Lab. Readable output by default, --json for scripts,
 // a non-zero exit status whenever something failed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProgressEvent } from '../../shared/progress.js';
 import { formatIssue, LabLoadError, loadLabFile } from '../core/lab/loader.js';
@@ -7,6 +9,9 @@ import { LabService } from '../core/lab-service.js';
 import { defaultPaths } from '../core/paths.js';
 import { LabError } from '../core/runtime/lab-runtime.js';
 import { errorText } from '../core/docker/images.js';
+import { createApiHandler } from '../core/app.js';
+import { BrowserServer } from '../server/browser-server.js';
+import { runLiveProbe } from '../core/probe/live.js';
 import { attachShell } from './shell.js';
 import * as show from './format.js';
 
@@ -14,6 +19,8 @@ const USAGE = `Usage: lvs-lab <command> [options]
 
 Commands:
   list                       the labs and what they teach
+  serve [--lab ID] [--port N] the app in your browser: prints an address on 127.0.0.1 with an
+                             access token; --lab starts that lab first if it is not running
   validate FILE...           check lab files; errors name the file, line and field
   image [--copy-to URL]      build the lab node image if needed and print its tag; --copy-to
                              copies it to another engine (one without a registry)
@@ -26,6 +33,10 @@ Commands:
   steps                      the steps of the running lab and their progress
   run STEP | --all           apply a step (id or number) and check it
   check [STEP]               check one step, or every step
+  probe [--rate R] [--duration S]
+                             requests from the client to the service, a new connection each:
+                             answers per real server beside the scheduler's share, live
+                             (default 20 requests/s for 10 s; Ctrl-C stops early)
   exec NODE -- CMD...        run a command in a node
   shell NODE                 an interactive shell in a node
   down [LAB]                 stop a lab and remove exactly its containers and networks
@@ -52,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
       yes: { type: 'boolean', default: false },
       'load-modules': { type: 'boolean', default: false },
       'copy-to': { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      port: { type: 'string' },
       'allow-lab-bridging': { type: 'boolean', default: false },
       'disallow-lab-bridging': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -79,6 +93,12 @@ export async function main(argv: string[]): Promise<number> {
       out(labs, () => show.labList(labs));
       return labs.some((l) => l.error) ? 1 : 0;
     }
+    case 'serve':
+      return serve(service, {
+        lab: values.lab,
+        port: values.port === undefined ? 0 : Number(values.port),
+        json,
+      });
     case 'image': {
       const image = await service.nodeImage(progress);
       const target = values['copy-to'];
@@ -144,6 +164,32 @@ export async function main(argv: string[]): Promise<number> {
       out(results, () => results.map(show.checkResult).join('\n'));
       return results.every((r) => r.ok) ? 0 : 1;
     }
+    case 'probe': {
+      const { lab } = await service.running(values.lab);
+      const abort = new AbortController();
+      const onInterrupt = () => {
+        abort.abort();
+      };
+      process.once('SIGINT', onInterrupt);
+      try {
+        const result = await runLiveProbe(
+          service.runtime,
+          lab,
+          {
+            ratePerSecond: Number(values.rate ?? 20),
+            durationSeconds: Number(values.duration ?? 10),
+            json,
+            signal: abort.signal,
+          },
+          (line) => {
+            console.log(line);
+          },
+        );
+        return result.reason.startsWith('error') || result.stats.errors > 0 ? 1 : 0;
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
+    }
     case 'exec': {
       const node = args[0];
       if (!node || rest.length === 0) throw new UsageError('usage: lvs-lab exec NODE -- COMMAND...');
@@ -189,6 +235,45 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** Browser mode: serves until Ctrl-C or SIGTERM; the lab keeps running afterwards. */
+async function serve(
+  service: LabService,
+  options: { lab: string | undefined; port: number; json: boolean },
+): Promise<number> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    throw new UsageError('--port takes a port number');
+  const server = new BrowserServer({
+    staticDir: rendererDir(),
+    port: options.port,
+    createHandler: (emit) => createApiHandler(service.paths, emit, service),
+  });
+  const { url } = await server.listen();
+  if (
+    options.lab !== undefined &&
+    !(await service.status()).some((s) => s.labId === options.lab && s.health === 'running')
+  ) {
+    await service.up(options.lab, (event) => {
+      if (!options.json) process.stderr.write(show.progressLine(event));
+    });
+  }
+  console.log(
+    options.json
+      ? JSON.stringify({ url })
+      : `LVS Lab is ready: open ${url}\n(only this machine can connect; the address carries the access token)`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+/** The built renderer: out/renderer beside the compiled CLI. */
+function rendererDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer');
 }
 
 async function validate(files: string[], json: boolean): Promise<number> {

@@ -223,6 +223,12 @@ export class LabService {
     }));
   }
 
+  /** Forgets the learner's progress on the running lab (the lab itself is not touched). */
+  async resetProgress(labId?: string): Promise<void> {
+    const { status } = await this.running(labId);
+    await this.progress.reset(status.instance);
+  }
+
   async runStep(stepId: string, labId?: string): Promise<{ run: StepRunResult; check: StepCheckResult }> {
     const { lab, status } = await this.running(labId);
     const step = findStep(lab, stepId);
