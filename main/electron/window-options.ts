@@ -62,7 +62,10 @@ export function isExternalLinkAllowed(url: string): boolean {
 export function isAppUrl(url: string, rendererIndex: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'file:' && path.resolve(decodeURIComponent(parsed.pathname)) === path.resolve(rendererIndex);
+    return (
+      parsed.protocol === 'file:' &&
+      path.resolve(decodeURIComponent(parsed.pathname)) === path.resolve(rendererIndex)
+    );
   } catch {
     return false;
   }
