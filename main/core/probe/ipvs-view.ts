@@ -15,6 +15,7 @@ import {
   type IpvsProtocol,
 } from '../parsers/index.js';
 import type { ExecResult } from '../docker/exec.js';
+import { parseSections, section, type Section } from '../docker/sections.js';
 import { errorText } from '../docker/images.js';
 import type { LabRuntime } from '../runtime/lab-runtime.js';
 
@@ -24,26 +25,23 @@ const SECTIONS = {
   stats: 'ipvsadm -Ln --stats --exact',
   netdev: 'cat /proc/net/dev',
 } as const;
-type Section = keyof typeof SECTIONS;
+type SectionName = keyof typeof SECTIONS;
 
 /** The director's script: each command's output between markers, with its exit status. */
 export function directorScript(): string {
-  return (Object.keys(SECTIONS) as Section[])
-    .map((name) => `echo '${MARK} ${name}'; ${SECTIONS[name]} 2>&1; echo "${MARK}-rc $?"`)
+  return (Object.keys(SECTIONS) as SectionName[])
+    .map((name) => section(MARK, name, SECTIONS[name]))
     .join('\n');
 }
 
 /** A real server's script. */
 export function countersScript(): string {
-  return `echo '${MARK} netdev'; ${SECTIONS.netdev} 2>&1; echo "${MARK}-rc $?"`;
+  return section(MARK, 'netdev', SECTIONS.netdev);
 }
 
 /** Splits a script's output into its sections: name → { text, rc }. */
-export function splitSections(output: string): Map<string, { text: string; rc: number }> {
-  const sections = new Map<string, { text: string; rc: number }>();
-  const pattern = new RegExp(`^${MARK} (\\w+)\\n([\\s\\S]*?)^${MARK}-rc (\\d+)$`, 'gm');
-  for (const m of output.matchAll(pattern)) sections.set(m[1] ?? '', { text: m[2] ?? '', rc: Number(m[3]) });
-  return sections;
+export function splitSections(output: string): Map<string, Section> {
+  return parseSections(output, MARK);
 }
 
 /**

@@ -144,9 +144,11 @@ describe('the scripts and their parts', () => {
 
   it('the scripts run the commands the view needs, in one exec each', () => {
     expect(directorScript()).toMatch(
-      /ipvsadm -Ln --exact 2>&1;.*\n.*ipvsadm -Ln --stats --exact 2>&1;.*\n.*cat \/proc\/net\/dev/,
+      /\( ipvsadm -Ln --exact \) 2>&1;.*\n.*\( ipvsadm -Ln --stats --exact \) 2>&1;.*\n.*\( cat \/proc\/net\/dev \) 2>&1/,
     );
-    expect(countersScript()).toMatch(/^echo '@@lvslab-ipvs-view netdev'; cat \/proc\/net\/dev 2>&1; echo/);
+    expect(countersScript()).toMatch(
+      /^echo '@@lvslab-ipvs-view netdev'; \( cat \/proc\/net\/dev \) 2>&1; echo/,
+    );
   });
 
   it('parseNetDev skips the headers and anything odd', () => {
