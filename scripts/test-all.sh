@@ -29,6 +29,9 @@ else
   status=1
 fi
 
+tier 'e2e: the app in Chromium against browser mode on a real engine'
+npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json" || status=1
+
 tier 'kernel: every lab on a real kernel with IPVS and IPIP (user-mode Linux)'
 # Needs the host engine (for the image) and root (for the tap device); global-setup.ts
 # provisions, boots and halts the kernel and prints its timings.
