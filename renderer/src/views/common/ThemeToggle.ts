@@ -1,0 +1,13 @@
+import { createElement as h } from 'react';
+import { useUiStore } from '../../stores/ui-store.js';
+
+export function ThemeToggle() {
+  const theme = useUiStore((s) => s.theme);
+  const toggle = useUiStore((s) => s.toggleTheme);
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return h(
+    'button',
+    { type: 'button', className: 'header-button', onClick: toggle, title: `Switch to the ${next} theme` },
+    theme === 'dark' ? '☀ Light' : '☾ Dark',
+  );
+}

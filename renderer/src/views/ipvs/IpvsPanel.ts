@@ -1,0 +1,53 @@
+// The director's live IPVS table, read every 2 s while this panel is shown.
+import { createElement as h, useEffect } from 'react';
+import { useIpvsStore } from '../../stores/ipvs-store.js';
+import { ErrorNotice } from '../common/ErrorNotice.js';
+import { IpvsTable } from './IpvsTable.js';
+import { TunCallout } from './TunCallout.js';
+
+export const IPVS_POLL_MS = 2000;
+
+export function IpvsPanel({ labId, running }: { labId: string; running: boolean }) {
+  const view = useIpvsStore((s) => (s.labId === labId ? s.view : null));
+  const error = useIpvsStore((s) => (s.labId === labId ? s.error : null));
+  const read = useIpvsStore((s) => s.read);
+
+  useEffect(() => {
+    if (!running) return;
+    const tick = () => {
+      // A hidden page (minimised window, other browser tab) does not need fresh numbers.
+      if (document.visibilityState !== 'hidden') void read(labId);
+    };
+    tick();
+    const timer = window.setInterval(tick, IPVS_POLL_MS);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, [labId, running, read]);
+
+  return h(
+    'section',
+    { className: 'ipvs-panel', 'aria-labelledby': 'ipvs-title' },
+    h(
+      'header',
+      { className: 'section-head' },
+      h('h2', { id: 'ipvs-title' }, 'IPVS table on the director'),
+      view ? h('span', { className: 'dim' }, `read ${new Date(view.at).toLocaleTimeString()}`) : null,
+    ),
+    h(TunCallout),
+    !running ? h('p', { className: 'empty-panel' }, 'Start the lab to read its IPVS table.') : null,
+    error
+      ? h(ErrorNotice, { title: 'The IPVS table could not be read', error, onRetry: () => void read(labId) })
+      : null,
+    view?.error != null
+      ? h(ErrorNotice, {
+          title: 'IPVS is not available on the director',
+          error: {
+            message: view.error,
+            hint: 'Run the preflight from the lab list: the Docker host must provide ip_vs.',
+          },
+        })
+      : null,
+    view && view.error === null ? h(IpvsTable, { view }) : null,
+  );
+}

@@ -1,0 +1,41 @@
+// A terminal per node, as tabs.
+import { createElement as h } from 'react';
+import type { LabDetail } from '../../../../shared/api.js';
+import { useTerminalsStore } from '../../stores/terminals-store.js';
+import { TerminalPane } from './TerminalPane.js';
+import { TerminalSearch } from './TerminalSearch.js';
+import { TerminalStatusBar } from './TerminalStatusBar.js';
+import { TerminalTabs } from './TerminalTabs.js';
+
+export function TerminalsPanel({
+  labId,
+  detail,
+  running,
+}: {
+  labId: string;
+  detail: LabDetail;
+  running: boolean;
+}) {
+  const activeNode = useTerminalsStore((s) => s.activeNode);
+  const searchOpen = useTerminalsStore((s) => s.searchOpen);
+  const hasSession = useTerminalsStore((s) => activeNode !== null && s.sessions[activeNode] !== undefined);
+  const nodes = detail.nodes.map((n) => ({ name: n.name, role: n.role }));
+  const active = nodes.find((n) => n.name === activeNode)?.name ?? nodes[0]?.name;
+  if (active === undefined) return h('p', { className: 'dim' }, 'This lab has no nodes.');
+  // A stopped lab still shows the scrollback of terminals it had; it opens no new ones.
+  const showPane = running || (hasSession && active === activeNode);
+  return h(
+    'div',
+    { className: 'terminals' },
+    h(TerminalTabs, { nodes, active }),
+    showPane
+      ? h(
+          'div',
+          { className: 'terminal-area' },
+          searchOpen ? h(TerminalSearch, { key: `search-${active}`, node: active }) : null,
+          h(TerminalPane, { key: `pane-${active}`, labId, node: active }),
+          h(TerminalStatusBar, { node: active }),
+        )
+      : h('p', { className: 'empty-panel' }, 'Start the lab to open a terminal on each node.'),
+  );
+}
