@@ -32,7 +32,9 @@ function createWindow(handler: ApiHandler): void {
   const window = new BrowserWindow(windowOptions(preloadDir));
   const id = window.webContents.id;
   windows.set(id, window);
-  window.once('ready-to-show', () => { window.show(); });
+  window.once('ready-to-show', () => {
+    window.show();
+  });
   // Nothing but the app's own page may load in the window; links open in the user's browser.
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, rendererIndex)) event.preventDefault();
@@ -66,7 +68,9 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   // The page asks for no permission (camera, notifications, ...): refuse them all.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => { callback(false); });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => {
+    callback(false);
+  });
 
   const handler = createApiHandler(defaultPaths(root), (target, name, ...args) => {
     for (const [id, window] of windows) {
@@ -90,14 +94,18 @@ async function main(): Promise<void> {
       first.focus();
     }
   });
-  app.on('window-all-closed', () => { app.quit(); });
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
   // Shells left in running labs would linger (Docker cannot kill an exec): hang them up first.
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    void handler.shutdown().finally(() => { app.quit(); });
+    void handler.shutdown().finally(() => {
+      app.quit();
+    });
   });
 }
 

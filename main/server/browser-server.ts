@@ -11,12 +11,18 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvents, EventName } from '../../shared/api.js';
-import type { ApiHandler, EventSink } from '../core/api/handler.js';
+import type { ApiHandler, EventSink, EventTarget } from '../core/api/handler.js';
 
-/** In browser mode every tab is the same user: one owner for terminals and probes. */
+/** The owner of calls that name no tab (scripts using the bearer token). */
 export const BROWSER_OWNER = 'browser';
-/** How long the last tab may be gone (a reload) before its terminals and probes are closed. */
-const DISCONNECT_GRACE_MS = 30_000;
+/** Each page load names itself (header on requests, ?tab= on its socket): its terminals and probes are its own. */
+const TAB_HEADER = 'x-lvslab-tab';
+const TAB_ID = /^[A-Za-z0-9-]{8,64}$/;
+/** How long a tab's socket may be gone (a network blip) before its terminals and probes are closed. */
+const DISCONNECT_GRACE_MS = 5_000;
+/** Sent as a header too: frame-ancestors works only there. Same policy as renderer/index.html. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MAX_BODY_BYTES = 1_000_000;
 const COOKIE = 'lvslab_token';
 /** Binary frame type for terminal data: [1][id length][id][bytes]. */
@@ -48,13 +54,13 @@ export class BrowserServer {
   private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 2_000_000 });
   private readonly handler: ApiHandler;
   private port = 0;
-  private disconnectTimer: NodeJS.Timeout | undefined;
+  /** Open sockets per owner (one per tab, more during a reconnect). */
+  private readonly owners = new Map<string, Set<WebSocket>>();
+  private readonly disconnectTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: BrowserServerOptions) {
-    // Every tab is the same owner (BROWSER_OWNER), so events for one owner and for all go to
-    // every tab; a tab ignores terminal sessions and probes it did not open.
-    this.handler = options.createHandler((_target, name, ...args) => {
-      this.deliver(name, args);
+    this.handler = options.createHandler((target, name, ...args) => {
+      this.deliver(target, name, args);
     });
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
@@ -66,8 +72,9 @@ export class BrowserServer {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;
       }
+      const tab = new URL(req.url ?? '/', 'http://x').searchParams.get('tab');
       this.sockets.handleUpgrade(req, socket, head, (ws) => {
-        this.connected(ws);
+        this.connected(ws, tab !== null && TAB_ID.test(tab) ? `tab:${tab}` : BROWSER_OWNER);
       });
     });
   }
@@ -84,7 +91,7 @@ export class BrowserServer {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.disconnectTimer);
+    for (const timer of this.disconnectTimers.values()) clearTimeout(timer);
     for (const ws of this.sockets.clients) ws.terminate();
     await this.handler.shutdown();
     await new Promise<void>((resolve) =>
@@ -143,7 +150,9 @@ export class BrowserServer {
         );
         return;
       }
-      const result = await this.handler.request(BROWSER_OWNER, name, args);
+      const tab = req.headers[TAB_HEADER];
+      const owner = typeof tab === 'string' && TAB_ID.test(tab) ? `tab:${tab}` : BROWSER_OWNER;
+      const result = await this.handler.request(owner, name, args);
       send(res, 200, 'application/json', JSON.stringify(result));
       return;
     }
@@ -159,6 +168,7 @@ export class BrowserServer {
     if (!info?.isFile()) file = path.join(root, 'index.html');
     const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
     res.writeHead(200, {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'Content-Type': type,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
@@ -167,43 +177,50 @@ export class BrowserServer {
     createReadStream(file).pipe(res);
   }
 
-  private connected(ws: WebSocket): void {
-    clearTimeout(this.disconnectTimer);
+  private connected(ws: WebSocket, owner: string): void {
+    clearTimeout(this.disconnectTimers.get(owner));
+    this.disconnectTimers.delete(owner);
+    const sockets = this.owners.get(owner) ?? new Set<WebSocket>();
+    sockets.add(ws);
+    this.owners.set(owner, sockets);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       try {
         const text = Buffer.isBuffer(data) ? data.toString('utf8') : '';
         const message = JSON.parse(text) as { type?: string; name?: string; args?: unknown };
-        if (message.type === 'send' && typeof message.name === 'string')
-          this.handler.send(BROWSER_OWNER, message.name, message.args);
+        if (message.type === 'send' && typeof message.name === 'string') {
+          this.handler.send(owner, message.name, message.args);
+        }
       } catch {
         // A malformed frame from the page is dropped, like an invalid send.
       }
     });
     ws.on('close', () => {
-      if (this.sockets.clients.size > 0) return;
-      // The last tab went away; a reload comes back within the grace period.
-      this.disconnectTimer = setTimeout(
-        () => void this.handler.disconnect(BROWSER_OWNER),
-        DISCONNECT_GRACE_MS,
-      );
+      sockets.delete(ws);
+      if (sockets.size > 0) return;
+      // The tab is gone (closed, or reloaded: a reload is a new tab); a blip comes back in time.
+      const timer = setTimeout(() => {
+        this.disconnectTimers.delete(owner);
+        if ((this.owners.get(owner)?.size ?? 0) > 0) return;
+        this.owners.delete(owner);
+        void this.handler.disconnect(owner);
+      }, DISCONNECT_GRACE_MS);
+      this.disconnectTimers.set(owner, timer);
     });
   }
 
-  private deliver<N extends EventName>(name: N, args: ApiEvents[N]): void {
+  private deliver<N extends EventName>(target: EventTarget, name: N, args: ApiEvents[N]): void {
     let frame: Buffer | string;
     if (name === 'terminal.data') {
       const [sessionId, bytes] = args as ApiEvents['terminal.data'];
       const id = Buffer.from(sessionId, 'ascii');
-      frame = Buffer.concat([
-        Buffer.from([FRAME_TERMINAL_DATA, id.length]),
-        id,
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      ]);
+      const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      frame = Buffer.concat([Buffer.from([FRAME_TERMINAL_DATA, id.length]), id, data]);
     } else {
       frame = JSON.stringify({ type: 'event', name, args });
     }
-    for (const ws of this.sockets.clients) if (ws.readyState === ws.OPEN) ws.send(frame);
+    const sockets = target === 'all' ? this.sockets.clients : (this.owners.get(target.owner) ?? []);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
   }
 
   private hostAllowed(req: http.IncomingMessage): boolean {

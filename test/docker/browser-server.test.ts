@@ -33,6 +33,8 @@ afterAll(async () => {
 });
 
 const cookie = () => ({ cookie: `lvslab_token=${token}` });
+const TAB = 'tab-0000-aaaa';
+const OTHER_TAB = 'tab-0000-bbbb';
 
 async function call(name: string, args: unknown[], headers: Record<string, string> = cookie()) {
   const res = await fetch(`${base}/api/request/${name}`, {
@@ -93,8 +95,12 @@ describe('access', () => {
   it('refuses a WebSocket without the token', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws`);
     const outcome = await new Promise<string>((resolve) => {
-      ws.on('open', () => { resolve('open'); });
-      ws.on('error', (e) => { resolve(e.message); });
+      ws.on('open', () => {
+        resolve('open');
+      });
+      ws.on('error', (e) => {
+        resolve(e.message);
+      });
     });
     expect(outcome).toMatch(/403/);
   });
@@ -106,6 +112,8 @@ describe('access', () => {
     const page = await fetch(`${base}/`, { headers: cookie() });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/Content-Security-Policy/);
+    // frame-ancestors works only as a header, so the policy is sent as one too.
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
   });
 
   it('answers bad arguments with an error, not a crash', async () => {
@@ -118,13 +126,26 @@ describe('access', () => {
 });
 
 describe('a lab over the browser API', () => {
-  it('starts a lab with progress events, opens a terminal, echoes a command, and stops the lab', async () => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws`, {
+  async function connect(tab: string): Promise<WebSocket> {
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/api/ws?tab=${tab}`, {
       headers: { ...cookie(), origin: base },
     });
     await new Promise((resolve, reject) => {
-      ws.on('open', resolve);
-      ws.on('error', reject);
+      socket.on('open', resolve);
+      socket.on('error', reject);
+    });
+    return socket;
+  }
+
+  it('starts a lab, opens a terminal for one tab, echoes a command to that tab only, and stops the lab', async () => {
+    const ws = await connect(TAB);
+    // Another tab sees lab events, never this tab's terminal bytes.
+    const other = await connect(OTHER_TAB);
+    let otherBinary = 0;
+    const otherEvents: string[] = [];
+    other.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) otherBinary++;
+      else otherEvents.push((JSON.parse(data.toString()) as { name: string }).name);
     });
     const events: { name: string; args: unknown[] }[] = [];
     let terminalBytes = Buffer.alloc(0);
@@ -143,9 +164,12 @@ describe('a lab over the browser API', () => {
     });
     await service.up(labFile);
 
-    const opened = await call('terminal.open', [
-      { labId: 'servetest', node: 'server2', cols: 100, rows: 30 },
-    ]);
+    const tabHeaders = { ...cookie(), 'x-lvslab-tab': TAB };
+    const opened = await call(
+      'terminal.open',
+      [{ labId: 'servetest', node: 'server2', cols: 100, rows: 30 }],
+      tabHeaders,
+    );
     expect(opened.body).toMatchObject({ ok: true });
     const { sessionId } = (opened.body as { value: { sessionId: string } }).value;
     ws.send(
@@ -156,11 +180,15 @@ describe('a lab over the browser API', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(terminalBytes.toString('utf8')).toContain('served-42');
+    expect(otherBinary).toBe(0);
 
-    const down = await call('lab.down', ['servetest']);
+    const down = await call('lab.down', ['servetest'], tabHeaders);
     expect(down.body).toMatchObject({ ok: true, value: { containers: 4, networks: 1 } });
     expect(events.some((e) => e.name === 'lab.changed')).toBe(true);
+    expect(otherEvents).toContain('lab.changed');
     expect(events.some((e) => e.name === 'terminal.exit' && e.args[0] === sessionId)).toBe(true);
+    expect(otherEvents).not.toContain('terminal.exit');
     ws.close();
+    other.close();
   });
 });

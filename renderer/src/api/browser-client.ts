@@ -32,6 +32,8 @@ export interface BrowserClientOptions {
   createSocket?: (url: string) => SocketLike;
   /** Delay before reconnect attempt n (0-based), in ms. */
   backoff?: (attempt: number) => number;
+  /** This page's identity towards the server: its terminals and probes are routed to it alone. */
+  tabId?: string;
 }
 
 export interface BrowserClient extends LabApi {
@@ -51,14 +53,17 @@ export function defaultBackoff(attempt: number): number {
   return Math.min(10_000, 500 * 2 ** attempt) + Math.floor(Math.random() * 250);
 }
 
-/** ws:// or wss:// for api/ws, matching the page's scheme. */
-export function socketUrl(pageUrl: string): string {
+/** ws:// or wss:// for api/ws, matching the page's scheme, naming this tab. */
+export function socketUrl(pageUrl: string, tabId: string): string {
   const url = new URL('api/ws', pageUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = '';
+  url.search = `?tab=${encodeURIComponent(tabId)}`;
   url.hash = '';
   return url.toString();
 }
+
+/** The header that names the tab on every request, so that what it opens is routed to it. */
+export const TAB_HEADER = 'x-lvslab-tab';
 
 function isApiResult(value: unknown): value is ApiResult<unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -80,6 +85,9 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
   const doFetch = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const createSocket = options.createSocket ?? ((url: string): SocketLike => new WebSocket(url));
   const backoff = options.backoff ?? defaultBackoff;
+  // A new id per page load: a reloaded page is a new tab, and the server closes the old one's
+  // terminals when its socket goes.
+  const tabId = options.tabId ?? crypto.randomUUID();
 
   const listeners = new Map<string, Set<AnyListener>>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
@@ -132,7 +140,7 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     if (disposed) return;
     let ws: SocketLike;
     try {
-      ws = createSocket(socketUrl(pageUrl));
+      ws = createSocket(socketUrl(pageUrl, tabId));
     } catch {
       scheduleReconnect();
       return;
@@ -163,7 +171,7 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     try {
       response = await doFetch(new URL('api/request/' + name, pageUrl).toString(), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [TAB_HEADER]: tabId },
         body: JSON.stringify({ args }),
         credentials: 'same-origin',
       });

@@ -59,6 +59,7 @@ beforeEach(() => {
     fetch: fetchMock,
     createSocket: (url) => new FakeSocket(url),
     backoff: (attempt) => 100 * (attempt + 1),
+    tabId: 'tab-7',
   });
 });
 
@@ -86,7 +87,8 @@ describe('requests', () => {
     const [url, init] = fetchMock.mock.calls[0] ?? [];
     expect(url).toBe('https://lab.example:8443/app/api/request/terminal.open');
     expect(init?.method).toBe('POST');
-    expect(init?.headers).toEqual({ 'content-type': 'application/json' });
+    // The tab's name goes with every request, so that what it opens is routed to it alone.
+    expect(init?.headers).toEqual({ 'content-type': 'application/json', 'x-lvslab-tab': 'tab-7' });
     expect(JSON.parse(init?.body as string)).toEqual({
       args: [{ labId: 'tun-arptables', node: 'server1', cols: 80, rows: 24 }],
     });
@@ -121,8 +123,8 @@ describe('requests', () => {
 
 describe('the WebSocket', () => {
   it('connects to api/ws with the scheme matching the page', () => {
-    expect(socket(0).url).toBe('wss://lab.example:8443/app/api/ws');
-    expect(socketUrl('http://127.0.0.1:5173/')).toBe('ws://127.0.0.1:5173/api/ws');
+    expect(socket(0).url).toBe('wss://lab.example:8443/app/api/ws?tab=tab-7');
+    expect(socketUrl('http://127.0.0.1:5173/', 'tab-1')).toBe('ws://127.0.0.1:5173/api/ws?tab=tab-1');
     expect(socket(0).binaryType).toBe('arraybuffer');
   });
 
