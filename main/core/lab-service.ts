@@ -151,32 +151,36 @@ export class LabService {
 
   private async judge(instance: LabInstanceStatus): Promise<LabInstanceStatus> {
     const problems: string[] = [];
-    let health: LabInstanceStatus['health'] = 'running';
+    // Orphaned: a part of the lab is gone (a crash during up or down), or nothing says what it was.
+    let incomplete = instance.nodes.length === 0;
     let lab: Lab | null = null;
     try {
       lab = await loadLabFile(instance.source);
     } catch {
       problems.push(`its lab file ${instance.source} is gone or no longer valid`);
+      incomplete = true;
     }
     if (lab) {
       if (lab.sourceHash !== instance.sourceHash)
         problems.push('its lab file changed since the lab was started');
-      for (const node of lab.nodes) {
-        if (!instance.nodes.some((n) => n.name === node.name)) problems.push(`node ${node.name} is missing`);
-      }
-      for (const network of lab.networks) {
-        if (!instance.networks.some((n) => n.name === network.name))
-          problems.push(`network ${network.name} is missing`);
-      }
+      const missing = [
+        ...lab.nodes
+          .filter((node) => !instance.nodes.some((n) => n.name === node.name))
+          .map((n) => `node ${n.name} is missing`),
+        ...lab.networks
+          .filter((network) => !instance.networks.some((n) => n.name === network.name))
+          .map((n) => `network ${n.name} is missing`),
+      ];
+      problems.push(...missing);
+      incomplete ||= missing.length > 0;
     }
-    const missing = problems.some((p) => p.includes('missing') || p.includes('gone'));
-    if (missing || instance.nodes.length === 0) health = 'orphaned';
-    for (const node of instance.nodes) {
-      if (node.state !== 'running') {
-        problems.push(`node ${node.name} is ${node.state} (${node.status})`);
-        if (health === 'running') health = 'degraded';
-      }
-    }
+    const stopped = instance.nodes.filter((node) => node.state !== 'running');
+    problems.push(...stopped.map((node) => `node ${node.name} is ${node.state} (${node.status})`));
+    const health: LabInstanceStatus['health'] = incomplete
+      ? 'orphaned'
+      : stopped.length > 0
+        ? 'degraded'
+        : 'running';
     return { ...instance, health, problems };
   }
 

@@ -1,6 +1,6 @@
 // What `up` leaves when it fails part-way, what `down` never touches, and the address-clash
 // error: all on a real engine, with real failures (no mocks).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/progress.js';
 import { LABEL } from '../../main/core/docker/labels.js';
 import { docker, forceDown, labResources, labVariant, newService } from './helpers.js';
@@ -48,8 +48,7 @@ describe('rollback', () => {
 describe('ownership', () => {
   const foreign = { container: 'lvslab-tun-arptables-foreign', network: 'lvslab-tun-arptables-foreignnet' };
 
-  afterAll(async () => {
-    await forceDown(service, 'tun-arptables');
+  const removeForeign = async () => {
     await docker
       .getContainer(foreign.container)
       .remove({ force: true })
@@ -58,6 +57,12 @@ describe('ownership', () => {
       .getNetwork(foreign.network)
       .remove()
       .catch(() => undefined);
+  };
+  // Also before: an interrupted earlier run may have left the look-alikes behind.
+  beforeAll(removeForeign);
+  afterAll(async () => {
+    await forceDown(service, 'tun-arptables');
+    await removeForeign();
   });
 
   it('down leaves a foreign container and network alone, even with look-alike names and labels', async () => {

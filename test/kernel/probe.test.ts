@@ -67,7 +67,7 @@ describe('the probe against the VIP of tun-arptables on a real kernel', () => {
     expect(results.filter((r) => !r.run.ok || !r.check.ok).map((r) => r.run.stepId)).toEqual([]);
   });
 
-  it('50 requests/s for 4 s: strict alternation, no errors, the rr shares, and the TUN asymmetry', async () => {
+  it('50 requests/s for 4 s: round robin (at most one swap apart), no errors, the rr shares, and the TUN asymmetry', async () => {
     const before = await settledView();
     expect(before.error).toBeNull();
     const samples: ProbeSample[] = [];
@@ -87,9 +87,18 @@ describe('the probe against the VIP of tun-arptables on a real kernel', () => {
     expect(samples.filter((s) => s.error !== null || s.status !== 200)).toEqual([]);
     const order = samples.map((s) => s.node);
     expect(new Set(order)).toEqual(new Set(['server2', 'server3']));
-    // Round robin: each answer from the other server than the one before.
-    const repeats = order.flatMap((n, i) => (i > 0 && n === order[i - 1] ? [i + 1] : []));
-    expect(repeats).toEqual([]);
+    expect(order.filter((n) => n === 'server2')).toHaveLength(100);
+    // Round robin, seen in the order the requests were sent. IPVS schedules in the order the SYNs
+    // arrive, and with requests in flight together a retried SYN can swap two neighbours; so the
+    // proof is that the running difference between the servers never exceeds 2 (one swap),
+    // where a random 50/50 split would drift by about 14 over 200 requests.
+    let difference = 0;
+    let widest = 0;
+    for (const node of order) {
+      difference += node === 'server2' ? 1 : -1;
+      widest = Math.max(widest, Math.abs(difference));
+    }
+    expect(widest).toBeLessThanOrEqual(2);
 
     const stats = new ProbeStats({ nodes: ['server2', 'server3'] });
     stats.add(samples);

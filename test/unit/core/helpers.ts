@@ -20,7 +20,7 @@ export function captured(name: string): string {
 
 /**
  * A real output captured on the User-mode Linux kernel with IPVS and IPIP, by
- * test/kernel/uml/smoke-lab.sh: director 172.25.88.1, real servers .2 and .3, VIP .100, after
+ * tun-arptables set up by hand on the user-mode Linux kernel: director 172.25.88.1, real servers .2 and .3, VIP .100, after
  * six requests from the client.
  */
 export function umlCaptured(name: string): string {
