@@ -100,39 +100,47 @@ export function kernelItems(
       fixes: ok || !ipvsOk ? [] : fixesFor('scheduler', platform),
     });
   }
-  const ipip = get('ipip');
-  items.push({
-    id: 'ipip',
-    title: 'IP-in-IP tunnel (ipip, tunl0)',
-    status: ipip.rc === 0 ? 'ok' : 'fail',
-    detail:
-      ipip.rc === 0
-        ? 'tunl0 exists in a new network namespace'
-        : `kernel ${kernel} has no ipip: ${lastLine(ipip.text)}. Real servers cannot receive tunnelled requests.`,
-    fixes: ipip.rc === 0 ? [] : fixesFor('ipip', platform),
-  });
-  const arp = get('arptables');
-  items.push({
-    id: 'arptables',
-    title: 'arptables with the mangle target (legacy backend)',
-    status: arp.rc === 0 ? 'ok' : 'warn',
-    detail:
-      arp.rc === 0
-        ? 'arptables DROP and mangle rules can be added'
-        : `arptables failed: ${lastLine(arp.text)}. The arptables labs cannot hide the VIP; tun-sysctl can.`,
-    fixes: arp.rc === 0 ? [] : fixesFor('arptables', platform),
-  });
-  const sysctl = get('sysctl');
-  items.push({
-    id: 'sysctl',
-    title: 'Writable network sysctls in containers',
-    status: sysctl.rc === 0 ? 'ok' : 'fail',
-    detail:
-      sysctl.rc === 0
-        ? 'sysctl -w net.ipv4.conf.all.arp_ignore=1 works without --privileged'
-        : `sysctl -w failed: ${lastLine(sysctl.text)}`,
-    fixes: sysctl.rc === 0 ? [] : fixesFor('sysctl', platform),
-  });
+  // A feature the probe tried: its section passed, or here is what is missing and the fix.
+  const feature = (
+    id: 'ipip' | 'arptables' | 'sysctl',
+    title: string,
+    whenMissing: 'fail' | 'warn',
+    ok: string,
+    missing: (why: string) => string,
+  ): PreflightItem => {
+    const section = get(id);
+    const passed = section.rc === 0;
+    return {
+      id,
+      title,
+      status: passed ? 'ok' : whenMissing,
+      detail: passed ? ok : missing(lastLine(section.text)),
+      fixes: passed ? [] : fixesFor(id, platform),
+    };
+  };
+  items.push(
+    feature(
+      'ipip',
+      'IP-in-IP tunnel (ipip, tunl0)',
+      'fail',
+      'tunl0 exists in a new network namespace',
+      (why) => `kernel ${kernel} has no ipip: ${why}. Real servers cannot receive tunnelled requests.`,
+    ),
+    feature(
+      'arptables',
+      'arptables with the mangle target (legacy backend)',
+      'warn',
+      'arptables DROP and mangle rules can be added',
+      (why) => `arptables failed: ${why}. The arptables labs cannot hide the VIP; tun-sysctl can.`,
+    ),
+    feature(
+      'sysctl',
+      'Writable network sysctls in containers',
+      'fail',
+      'sysctl -w net.ipv4.conf.all.arp_ignore=1 works without --privileged',
+      (why) => `sysctl -w failed: ${why}`,
+    ),
+  );
   const rp = get('rp_filter');
   const [all, dflt] = rp.text.split('\n').map((v) => v.trim());
   items.push({
