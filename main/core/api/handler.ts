@@ -74,7 +74,9 @@ export class ApiHandler {
     const { service, terminals, probes } = deps;
     const progressOf =
       (labId: string): ProgressListener =>
-      (event) => { this.emit('all', 'progress', labId, event); };
+      (event) => {
+        this.emit('all', 'progress', labId, event);
+      };
     this.handlers = {
       'labs.list': () => service.listLabs(),
       'labs.get': async (_owner, labId) => toDetail(await service.resolveLab(labId)),
