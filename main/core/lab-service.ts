@@ -109,15 +109,7 @@ export class LabService {
 
   /** The lab node image on this engine, built if missing. */
   nodeImage(onProgress?: ProgressListener): Promise<string> {
-    return ensureNodeImage(this.docker, this.paths.imageContext, (p) =>
-      onProgress?.({
-        phase: 'image',
-        name: p.image,
-        state: 'working',
-        message: p.message,
-        fraction: p.fraction,
-      }),
-    );
+    return ensureNodeImage(this.docker, this.paths.imageContext, onProgress);
   }
 
   /** Copies an image to another engine, given as a DOCKER_HOST-style tcp:// URL. */

@@ -4,17 +4,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import type { ProgressListener } from '../../../shared/progress.js';
 import { LABEL } from './labels.js';
 
 export const NODE_IMAGE_REPO = 'lvs-lab/node';
 export const BASE_IMAGE = 'debian:bookworm-slim';
-
-export interface ImageProgress {
-  image: string;
-  /** 0..1 when known from the build's "Step N/M" lines. */
-  fraction: number | null;
-  message: string;
-}
 
 export async function contextFiles(contextDir: string): Promise<string[]> {
   const entries = await readdir(contextDir, { recursive: true, withFileTypes: true });
@@ -58,15 +52,21 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
 export async function ensureNodeImage(
   docker: Docker,
   contextDir: string,
-  onProgress: (p: ImageProgress) => void = () => undefined,
+  onProgress: ProgressListener = () => undefined,
 ): Promise<string> {
   const tag = await nodeImageTag(contextDir);
   if (await imageExists(docker, tag)) {
-    onProgress({ image: tag, fraction: 1, message: 'image present' });
+    onProgress({ phase: 'image', name: tag, state: 'working', fraction: 1, message: 'image present' });
     return tag;
   }
   if (!(await imageExists(docker, BASE_IMAGE))) {
-    onProgress({ image: tag, fraction: 0, message: `base image ${BASE_IMAGE} missing; trying to pull it` });
+    onProgress({
+      phase: 'image',
+      name: tag,
+      state: 'working',
+      fraction: 0,
+      message: `base image ${BASE_IMAGE} missing; trying to pull it`,
+    });
     try {
       await pull(docker, BASE_IMAGE);
     } catch (error) {
@@ -97,7 +97,13 @@ export async function ensureNodeImage(
         // Keep the lines a person reads: the steps and what they print, not layer bookkeeping.
         if (!line || line.startsWith('--->') || line.startsWith('Removing intermediate')) return;
         const step = /^Step (\d+)\/(\d+)/.exec(line);
-        onProgress({ image: tag, fraction: step ? Number(step[1]) / Number(step[2]) : null, message: line });
+        onProgress({
+          phase: 'image',
+          name: tag,
+          state: 'working',
+          fraction: step ? Number(step[1]) / Number(step[2]) : null,
+          message: line,
+        });
       },
     );
   });

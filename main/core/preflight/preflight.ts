@@ -210,15 +210,7 @@ export async function runPreflight(docker: Docker, options: PreflightOptions): P
 
   let image: string;
   try {
-    image = await ensureNodeImage(docker, options.imageContext, (p) =>
-      options.onProgress?.({
-        phase: 'image',
-        name: p.image,
-        state: 'working',
-        message: p.message,
-        fraction: p.fraction,
-      }),
-    );
+    image = await ensureNodeImage(docker, options.imageContext, options.onProgress);
   } catch (error) {
     items.push({ id: 'image', title: 'Lab node image', status: 'fail', detail: errorText(error), fixes: [] });
     return { endpoint, engine, items, ok: false };

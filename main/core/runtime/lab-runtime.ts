@@ -239,15 +239,7 @@ export class LabRuntime {
   private async imageFor(lab: Lab, onProgress: ProgressListener): Promise<string> {
     if (lab.nodes.every((n) => n.image !== undefined)) return '';
     onProgress({ phase: 'image', name: 'lvs-lab/node', state: 'working', message: 'checking' });
-    const tag = await ensureNodeImage(this.docker, this.options.imageContext, (p) => {
-      onProgress({
-        phase: 'image',
-        name: p.image,
-        state: 'working',
-        message: p.message,
-        fraction: p.fraction,
-      });
-    });
+    const tag = await ensureNodeImage(this.docker, this.options.imageContext, onProgress);
     onProgress({ phase: 'image', name: tag, state: 'done' });
     return tag;
   }
