@@ -1,5 +1,7 @@
-// Entry point. Everything below uses React.createElement rather than JSX: the unit tests import
-// the components from .ts test files, and the tests' TypeScript project has no JSX setting.
+// Entry point: wires the terminals to xterm, drops the browser token from the address bar and
+// mounts the app. The views are .tsx with the automatic JSX runtime ("jsx": "react-jsx" in
+// tsconfig.web.json, which also typechecks test/unit/renderer; esbuild's jsx: 'automatic' in
+// vite.config.ts and vitest.config.ts), so no file imports React just for JSX.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';

@@ -1,0 +1,65 @@
+// The lab's name, seed and state, with start and stop.
+import type { LabDetail } from '../../../../shared/api.js';
+import type { LabInstanceStatus } from '../../../../shared/status.js';
+import { useLabStore } from '../../stores/lab-store.js';
+import { getTerminalRegistry } from '../../terminal/registry-instance.js';
+import { StatusDot } from '../common/StatusDot.js';
+
+export interface LabHeaderProps {
+  labId: string;
+  detail: LabDetail | null;
+  instance: LabInstanceStatus | null;
+}
+
+function seedText(detail: LabDetail): string {
+  const seed = `seed ${detail.seed.document}${detail.seed.section === undefined ? '' : ` ${detail.seed.section}`}`;
+  return detail.base === undefined ? `follows ${seed}` : `builds on ${detail.base} · ${seed}`;
+}
+
+export function LabHeader({ labId, detail, instance }: LabHeaderProps) {
+  const operation = useLabStore((s) => s.operation);
+  const up = useLabStore((s) => s.up);
+  const down = useLabStore((s) => s.down);
+  const close = useLabStore((s) => s.close);
+  const busy = operation !== null;
+  const health = instance?.health ?? 'stopped';
+  const stop = async () => {
+    if (!window.confirm(`Stop ${labId}? Its containers and networks are removed.`)) return;
+    if (await down(labId)) getTerminalRegistry().closeAll();
+  };
+  return (
+    <header className="lab-header">
+      <button type="button" className="link-button" onClick={close}>
+        ← All labs
+      </button>
+      <div className="lab-title">
+        <h1>{detail?.title ?? labId}</h1>
+        {detail ? <span className="dim">{`${seedText(detail)} · ${detail.difficulty}`}</span> : null}
+      </div>
+      <span className={`health health-${health}`}>
+        <StatusDot
+          tone={
+            health === 'running'
+              ? 'ok'
+              : health === 'degraded'
+                ? 'warn'
+                : health === 'orphaned'
+                  ? 'fail'
+                  : 'off'
+          }
+          label={health}
+        />
+        {operation?.labId === labId ? (operation.kind === 'up' ? 'starting…' : 'stopping…') : health}
+      </span>
+      {instance && instance.health !== 'orphaned' ? (
+        <button type="button" className="danger" disabled={busy} onClick={() => void stop()}>
+          Stop lab
+        </button>
+      ) : (
+        <button type="button" className="primary" disabled={busy} onClick={() => void up(labId)}>
+          Start lab
+        </button>
+      )}
+    </header>
+  );
+}

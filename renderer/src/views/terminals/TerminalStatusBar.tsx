@@ -1,0 +1,42 @@
+// Under the terminal: the shell's state, and Reconnect once it has exited or failed to open.
+import { getTerminalRegistry } from '../../terminal/registry-instance.js';
+import { useTerminalsStore } from '../../stores/terminals-store.js';
+
+export function TerminalStatusBar({ node }: { node: string }) {
+  const meta = useTerminalsStore((s) => s.sessions[node]);
+  const status = meta?.status ?? 'idle';
+  const reconnect = () => {
+    void getTerminalRegistry().reconnect(node);
+  };
+  let text: string;
+  switch (status) {
+    case 'idle':
+      text = 'No shell yet';
+      break;
+    case 'connecting':
+      text = `Opening a shell on ${node}…`;
+      break;
+    case 'open':
+      text = `Shell on ${node}`;
+      break;
+    case 'exited':
+      text = `Exited: ${meta?.reason ?? 'unknown reason'}${meta?.exitCode == null ? '' : ` (code ${meta.exitCode})`}`;
+      break;
+    case 'error':
+      text = `Could not open a shell: ${meta?.error?.message ?? 'unknown error'}`;
+      break;
+  }
+  return (
+    <div className={`terminal-status terminal-${status}`} role="status">
+      <span>{text}</span>
+      {status === 'error' && meta?.error?.hint !== undefined ? (
+        <span className="dim">{meta.error.hint}</span>
+      ) : null}
+      {status === 'exited' || status === 'error' ? (
+        <button type="button" className="small" onClick={reconnect}>
+          Reconnect
+        </button>
+      ) : null}
+    </div>
+  );
+}
