@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { dockerAt } from '../main/core/docker/engine.js';
 import { ensureNodeImage } from '../main/core/docker/images.js';
 import { LabService } from '../main/core/lab-service.js';
 import type { Lab } from '../main/core/lab/model.js';
@@ -198,8 +199,7 @@ async function applyWholeLab(): Promise<Measurement[]> {
     );
     return [];
   }
-  const url = new URL(dockerHost);
-  const engine = new Docker({ host: url.hostname, port: Number(url.port) });
+  const engine = dockerAt(dockerHost);
   const service = new LabService(
     { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-bench-')) },
     engine,

@@ -17,6 +17,7 @@
 // Run: npx vite-node bench/probe.ts    (BENCH_RUNS: timed runs per figure, default 5)
 import Docker from 'dockerode';
 import type { ProbeSample } from '../shared/api.js';
+import { dockerAt } from '../main/core/docker/engine.js';
 import { copyImage, ensureNodeImage } from '../main/core/docker/images.js';
 import { LabService } from '../main/core/lab-service.js';
 import type { Lab } from '../main/core/lab/model.js';
@@ -139,8 +140,7 @@ try {
 
   const umlHost = process.env.BENCH_DOCKER_HOST;
   if (umlHost) {
-    const url = new URL(umlHost);
-    const engine = new Docker({ host: url.hostname, port: Number(url.port || 2375) });
+    const engine = dockerAt(umlHost);
     const image = await ensureNodeImage(new Docker(), host.service.paths.imageContext);
     await copyImage(new Docker(), engine, image);
     const umlService = new LabService({ ...host.service.paths }, engine);

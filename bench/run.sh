@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # `npm run bench`: every benchmark, each beside its baseline in the same run, then one summary
-# table (bench/results/summary.md). Needs root (Docker, the kernel's tap device). The figures
-# that need IPVS and IPIP run on the user-mode Linux kernel's engine, booted here for the run
-# on its own tap, so that it never disturbs a test run.
+# table (bench/results/summary.md). Needs Docker. The figures that need IPVS and IPIP run on
+# LVS Lab's built-in kernel, started here as an instance of its own ("bench", the same code as
+# `lvs-lab engine start`), so that it never disturbs the user's engine or a test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LVS_UML_TAP=lvsbench0 LVS_UML_HOST_ADDR=169.254.79.1/30 LVS_UML_ADDR=169.254.79.2/30
 
 bash scripts/ensure-dockerd.sh
 bash lab-images/bootstrap-base.sh
@@ -13,13 +12,13 @@ command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=
 npm run --silent build:node
 rm -rf bench/results && mkdir -p bench/results
 
-bash test/kernel/uml/provision.sh >&2
-host_line=$(bash test/kernel/uml/boot.sh)
-trap 'bash test/kernel/uml/halt.sh >&2' EXIT
-export BENCH_DOCKER_HOST="${host_line#DOCKER_HOST=}"
-node bin/lvs-lab.js image --copy-to "$BENCH_DOCKER_HOST" >&2
+export LVS_LAB_ENGINE_INSTANCE=bench
+trap 'node bin/lvs-lab.js engine stop >&2' EXIT
+node bin/lvs-lab.js engine start >&2
+socket=$(node bin/lvs-lab.js engine status --json | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).socketPath)')
+export BENCH_DOCKER_HOST="unix://$socket"
 
-for bench in bench/lab.ts bench/terminal.ts bench/probe.ts; do
+for bench in bench/lab.ts bench/terminal.ts bench/probe.ts bench/engine.ts; do
   [ -f "$bench" ] || continue
   echo "=== $bench ==="
   npx vite-node "$bench"

@@ -15,9 +15,15 @@ export const REQUEST_NAMES = [
   'step.check',
   'ipvs.read',
   'terminal.open',
+  'terminal.openHost',
   'terminal.close',
   'probe.start',
   'probe.stop',
+  'app.features',
+  'engine.info',
+  'engine.use',
+  'engine.stopBuiltin',
+  'engine.logs',
 ] as const;
 
 export const SEND_NAMES = ['terminal.input', 'terminal.resize', 'terminal.ack'] as const;
@@ -29,6 +35,7 @@ export const EVENT_NAMES = [
   'probe.samples',
   'probe.end',
   'lab.changed',
+  'engine.changed',
 ] as const;
 
 /** Electron IPC channels: one per direction, the API name travels as the first argument. */

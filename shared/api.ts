@@ -3,6 +3,7 @@
 // arguments of every call against `requestArgs` before it reaches the core.
 import { z } from 'zod';
 import type { EVENT_NAMES, REQUEST_NAMES, SEND_NAMES } from './api-names.js';
+import type { EngineChoice, EngineInfo } from './engine.js';
 import type { LabFile } from './lab-schema.js';
 import type { PreflightReport } from './preflight.js';
 import type { ProgressEvent } from './progress.js';
@@ -130,6 +131,19 @@ export interface TerminalOpenArgs {
   rows: number;
 }
 
+/**
+ * What this shell of the app offers beyond the labs. The host terminal (a shell on the machine
+ * running LVS Lab, not in a container) is on in the desktop app and off in browser mode unless
+ * `lvs-lab serve --host-terminal` turned it on.
+ */
+export interface AppFeatures {
+  hostTerminal: boolean;
+  /** When off: why, and how to turn it on. */
+  hostTerminalReason?: string;
+  /** When on: the user the host shell runs as. */
+  hostUser?: string;
+}
+
 /** Requests: a name, its arguments and its result. Every one answers or fails with an ApiError. */
 export interface ApiRequests {
   'labs.list': { args: []; result: LabSummary[] };
@@ -148,12 +162,23 @@ export interface ApiRequests {
   'step.check': { args: [labId: string, stepId: string]; result: StepCheckResult };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
   'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
+  /** A shell on the host; its session takes the same sends, events and close as a node's. */
+  'terminal.openHost': { args: [size: { cols: number; rows: number }]; result: { sessionId: string } };
   'terminal.close': { args: [sessionId: string]; result: null };
   'probe.start': {
     args: [{ labId: string; ratePerSecond: number; durationSeconds: number }];
     result: { probeId: string };
   };
   'probe.stop': { args: [probeId: string]; result: null };
+  'app.features': { args: []; result: AppFeatures };
+  /** Which engine runs the labs, and the built-in kernel's state. */
+  'engine.info': { args: []; result: EngineInfo };
+  /** Switches engines (starting the built-in kernel if need be; progress as ENGINE_PROGRESS_ID). */
+  'engine.use': { args: [choice: EngineChoice]; result: EngineInfo };
+  /** Stops the built-in kernel; the app goes back to the host engine. */
+  'engine.stopBuiltin': { args: []; result: EngineInfo };
+  /** The built-in kernel's console and dockerd log. */
+  'engine.logs': { args: []; result: string };
 }
 
 /** One-way messages from the page (no answer): the terminal's hot path. */
@@ -172,6 +197,7 @@ export interface ApiEvents {
   'probe.samples': [batch: ProbeBatch];
   'probe.end': [probeId: string, reason: string];
   'lab.changed': [status: LabInstanceStatus[]];
+  'engine.changed': [info: EngineInfo];
 }
 
 export type RequestName = keyof ApiRequests;
@@ -222,6 +248,7 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'step.check': z.tuple([id, id]),
   'ipvs.read': z.tuple([id]),
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
+  'terminal.openHost': z.tuple([z.strictObject({ cols: size, rows: size })]),
   'terminal.close': z.tuple([sessionId]),
   'probe.start': z.tuple([
     z.strictObject({
@@ -231,6 +258,11 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
     }),
   ]),
   'probe.stop': z.tuple([sessionId]),
+  'app.features': z.tuple([]),
+  'engine.info': z.tuple([]),
+  'engine.use': z.tuple([z.enum(['auto', 'host', 'builtin'])]),
+  'engine.stopBuiltin': z.tuple([]),
+  'engine.logs': z.tuple([]),
 };
 
 export const sendArgs: { [N in SendName]: z.ZodType<ApiSends[N]> } = {

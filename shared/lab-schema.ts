@@ -3,19 +3,17 @@
 // maps every violation back to a file, a line and a field.
 import { z } from 'zod';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV4_MESSAGE = 'expected an IPv4 address such as 172.25.88.1';
+const CIDR_MESSAGE = 'expected a subnet in CIDR form with a prefix from /8 to /30, such as 172.25.88.0/24';
 
-export const ipv4 = z.string().regex(IPV4, { message: 'expected an IPv4 address such as 172.25.88.1' });
+export const ipv4 = z.ipv4({ message: IPV4_MESSAGE });
 
-export const cidr = z.string().refine(
-  (value) => {
-    const [address, prefix, ...rest] = value.split('/');
-    if (rest.length > 0 || address === undefined || prefix === undefined) return false;
-    const bits = Number(prefix);
-    return IPV4.test(address) && /^\d+$/.test(prefix) && bits >= 8 && bits <= 30;
-  },
-  { message: 'expected a subnet in CIDR form with a prefix from /8 to /30, such as 172.25.88.0/24' },
-);
+const prefixOf = (value: string) => Number(value.split('/')[1]);
+
+// `abort`: a value that is no CIDR at all gets one message, not a second one for its prefix.
+export const cidr = z
+  .cidrv4({ message: CIDR_MESSAGE, abort: true })
+  .refine((value) => prefixOf(value) >= 8 && prefixOf(value) <= 30, { message: CIDR_MESSAGE });
 
 // Names become parts of Docker resource names and appear in shell prompts, so keep them plain.
 export const name = z
@@ -28,14 +26,15 @@ export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'lblc', 'lblcr'
 // An address with an optional prefix: `172.25.88.1` takes the network's prefix, while
 // `172.25.88.1/24` narrows it, so that one Docker segment can carry several subnets, as the
 // seed's physical bridge does.
-export const hostAddress = z.string().refine(
-  (value) => {
-    const [address = '', prefix, ...rest] = value.split('/');
-    if (rest.length > 0 || !IPV4.test(address)) return false;
-    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) >= 8 && Number(prefix) <= 32);
-  },
-  { message: 'expected an IPv4 address, optionally with a prefix, such as 172.25.88.1 or 172.25.88.1/24' },
-);
+const HOST_ADDRESS_MESSAGE =
+  'expected an IPv4 address, optionally with a prefix, such as 172.25.88.1 or 172.25.88.1/24';
+const withPrefix = z.cidrv4();
+export const hostAddress = z
+  .string()
+  .refine(
+    (value) => ipv4.safeParse(value).success || (withPrefix.safeParse(value).success && prefixOf(value) >= 8),
+    { message: HOST_ADDRESS_MESSAGE },
+  );
 
 // One address, or several on the same segment (the first is the one Docker assigns).
 const nodeAddress = z.union([hostAddress, z.array(hostAddress).min(1)]);
@@ -70,6 +69,20 @@ const service = z.strictObject({
   scheduler: z.enum(SCHEDULERS).default('rr'),
   // Where clients send requests when that is not the VIP itself (a NAT in front, for example).
   url: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+/** The flags a command check's `stdoutMatches` runs with: `^` and `$` match at every line. */
+export const STDOUT_MATCH_FLAGS = 'm';
+
+/** A regular expression of the lab file: one that does not compile is an error at load time. */
+const pattern = z.string().superRefine((value, ctx) => {
+  try {
+    new RegExp(value, STDOUT_MATCH_FLAGS);
+  } catch (error) {
+    // V8 says "Invalid regular expression: /(/m: Unterminated group"; keep only the why.
+    const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${why}` });
+  }
 });
 
 const nodeRef = name;
@@ -164,7 +177,7 @@ export const checkSchema = z.discriminatedUnion('kind', [
     run: z.string().min(1),
     exitCode: z.number().int().default(0),
     stdoutIncludes: z.string().optional(),
-    stdoutMatches: z.string().optional(),
+    stdoutMatches: pattern.optional(),
     reason: z.string().optional(), // the human reason to show when it fails
   }),
 ]);
@@ -207,7 +220,7 @@ export const derivedLabSchema = z.strictObject({
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
   seed: labSchema.shape.seed,
   departures: labSchema.shape.departures,
-  /** The base lab: an id in the labs folder, or a path relative to this file. */
+  /** The base lab: an id in the labs folder, or a path relative to this file that stays inside that folder. */
   extends: z.string().min(1),
   omitSteps: z.array(name).default([]),
   steps: z.array(step).min(1),

@@ -1,7 +1,8 @@
 // Progress of long work (starting and stopping a lab, building the image), reported by the core
 // and shown by every shell: the CLI prints it, the desktop app draws it.
 
-export type ProgressPhase = 'image' | 'network' | 'node' | 'setup' | 'rollback' | 'remove';
+export type ProgressPhase =
+  'engine' | 'lock' | 'image' | 'network' | 'node' | 'setup' | 'rollback' | 'remove';
 export type ProgressState = 'working' | 'done' | 'failed';
 
 export interface ProgressEvent {

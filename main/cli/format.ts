@@ -4,6 +4,7 @@ import type { ProgressEvent } from '../../shared/progress.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
+import type { BuiltinStatus } from '../core/engines/builtin-kernel.js';
 import type { LoadModulesResult } from '../core/preflight/load-modules.js';
 
 const tty = process.stdout.isTTY && process.env.NO_COLOR === undefined;
@@ -160,4 +161,13 @@ export function engineError(error: unknown): string | null {
   if (code === 'EACCES')
     return 'permission denied on the Docker socket (run `lvs-lab preflight` for the fix)';
   return null;
+}
+
+export function engineStatus(status: BuiltinStatus): string {
+  const lines = [`built-in kernel: ${status.state}${status.kernel ? ` (${status.kernel})` : ''}`];
+  if (status.state === 'running') lines.push(`  engine socket: unix://${status.socketPath}`);
+  if (status.detail) lines.push(`  ${status.detail}`);
+  if (status.state === 'absent' || status.state === 'stopped')
+    lines.push('  start it with: lvs-lab engine start');
+  return lines.join('\n');
 }

@@ -7,11 +7,21 @@ import type { ProgressEvent } from '../../shared/progress.js';
 import { formatIssue, LabLoadError, loadLabFile } from '../core/lab/loader.js';
 import { LabService } from '../core/lab-service.js';
 import { defaultPaths } from '../core/paths.js';
-import { LabError } from '../core/runtime/lab-runtime.js';
-import { errorText } from '../core/docker/images.js';
+import { errorText, LabError } from '../core/errors.js';
 import { createApiHandler } from '../core/app.js';
 import { BrowserServer } from '../server/browser-server.js';
 import { runLiveProbe } from '../core/probe/live.js';
+import Docker from 'dockerode';
+import { connectEngine } from '../core/docker/engine.js';
+import { BuiltinKernel } from '../core/engines/builtin-kernel.js';
+import { EngineSwitch } from '../core/engines/engine-switch.js';
+import {
+  attachEngine,
+  chooseEngine,
+  parseEngineChoice,
+  type EngineChoice,
+} from '../core/engines/choose-engine.js';
+import { hostUser } from '../core/terminal/host-shell.js';
 import { attachShell } from './shell.js';
 import * as show from './format.js';
 
@@ -21,6 +31,7 @@ Commands:
   list                       the labs and what they teach
   serve [--lab ID] [--port N] the app in your browser: prints an address on 127.0.0.1 with an
                              access token; --lab starts that lab first if it is not running
+      --host-terminal        add the Host tab: a shell on this machine, as you (off by default)
   validate FILE...           check lab files; errors name the file, line and field
   image [--copy-to URL]      build the lab node image if needed and print its tag; --copy-to
                              copies it to another engine (one without a registry)
@@ -40,9 +51,16 @@ Commands:
   exec NODE -- CMD...        run a command in a node
   shell NODE                 an interactive shell in a node
   down [LAB]                 stop a lab and remove exactly its containers and networks
-  cleanup [--yes] [--all]    find labs left behind by a crash and remove them
+  cleanup [--yes] [--all]    find labs left behind by a crash and remove them (and what a
+                             crashed built-in kernel left)
+  engine start|status|stop|logs
+                             LVS Lab's built-in kernel (Linux 6.1 with IPVS, IPIP and arptables,
+                             with a Docker Engine inside, in one container on your engine)
 
 Options:
+  --engine host|builtin|auto  which engine runs the labs. auto (the default): \`up\` and \`serve\`
+             use the host engine when its kernel has ip_vs and ipip, else the built-in kernel;
+             the other commands use the built-in kernel while it runs, else the host engine
   --lab ID   which running lab, when several run
   --json     machine-readable output
   -h, --help this help`;
@@ -58,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      engine: { type: 'string' },
       lab: { type: 'string' },
       all: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
@@ -66,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       duration: { type: 'string' },
       port: { type: 'string' },
+      'host-terminal': { type: 'boolean', default: false },
       'allow-lab-bridging': { type: 'boolean', default: false },
       'disallow-lab-bridging': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -85,7 +105,36 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   if (command === 'validate') return validate(args, json);
-  const service = new LabService(defaultPaths());
+  const paths = defaultPaths();
+  const host = connectEngine();
+  const kernel = new BuiltinKernel(host, {
+    kernelContext: paths.kernelContext,
+    nodeContext: paths.imageContext,
+    stateDir: paths.stateDir,
+    // A second engine beside the user's own, for benchmarks and tests.
+    ...(process.env.LVS_LAB_ENGINE_INSTANCE ? { instance: process.env.LVS_LAB_ENGINE_INSTANCE } : {}),
+  });
+  if (command === 'engine') return engineCommand(args[0], kernel, json, progress);
+  const choice = parseEngineChoice(values.engine);
+  if (command === 'serve') {
+    const chosen = await chooseEngine(choice, {
+      host,
+      kernel,
+      nodeContext: paths.imageContext,
+      onProgress: progress,
+    });
+    if (!json) process.stderr.write(`lvs-lab: ${chosen.reason}\n`);
+    // The app can switch engines later (the preflight panel, the engine menu): the whole core
+    // holds this one client, whose connection the switch replaces.
+    const engines = new EngineSwitch(new Docker(), host, kernel, paths.imageContext, chosen);
+    return serve(new LabService(paths, engines.docker), engines, {
+      lab: values.lab,
+      port: values.port === undefined ? 0 : Number(values.port),
+      hostTerminal: values['host-terminal'],
+      json,
+    });
+  }
+  const service = new LabService(paths, await engineFor(command, choice, host, kernel, json, progress));
 
   switch (command) {
     case 'list': {
@@ -93,12 +142,6 @@ export async function main(argv: string[]): Promise<number> {
       out(labs, () => show.labList(labs));
       return labs.some((l) => l.error) ? 1 : 0;
     }
-    case 'serve':
-      return serve(service, {
-        lab: values.lab,
-        port: values.port === undefined ? 0 : Number(values.port),
-        json,
-      });
     case 'image': {
       const image = await service.nodeImage(progress);
       const target = values['copy-to'];
@@ -214,8 +257,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'cleanup': {
       const candidates = values.all ? await service.status() : await service.orphans();
+      const engineLeftovers = values.yes ? await kernel.cleanup() : [];
       if (candidates.length === 0) {
-        out({ removed: [] }, () => 'nothing to clean up: no lab was left behind');
+        out({ removed: [], engine: engineLeftovers }, () =>
+          engineLeftovers.length > 0
+            ? `removed what the built-in kernel left: ${engineLeftovers.join(', ')}`
+            : 'nothing to clean up: no lab was left behind',
+        );
         return 0;
       }
       if (!values.yes) {
@@ -237,17 +285,90 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The engine a command talks to. \`up\` and \`serve\` choose (and may start the built-in kernel),
+ * saying which in one line; \`list\`, \`image\` and \`preflight\` are about the host engine unless
+ * told otherwise; the rest follow the lab to where it runs.
+ */
+async function engineFor(
+  command: string,
+  choice: EngineChoice,
+  host: Docker,
+  kernel: BuiltinKernel,
+  json: boolean,
+  progress: (event: ProgressEvent) => void,
+): Promise<Docker> {
+  if (command === 'list' || ((command === 'image' || command === 'preflight') && choice !== 'builtin'))
+    return host;
+  if (command === 'up') {
+    const engine = await chooseEngine(choice, {
+      host,
+      kernel,
+      nodeContext: defaultPaths().imageContext,
+      onProgress: progress,
+    });
+    if (!json) process.stderr.write(`lvs-lab: ${engine.reason}\n`);
+    return engine.docker;
+  }
+  return (await attachEngine(choice, { host, kernel })).docker;
+}
+
+async function engineCommand(
+  action: string | undefined,
+  kernel: BuiltinKernel,
+  json: boolean,
+  progress: (event: ProgressEvent) => void,
+): Promise<number> {
+  const out = (data: unknown, text: string) => {
+    console.log(json ? JSON.stringify(data, null, 2) : text);
+  };
+  switch (action) {
+    case 'start': {
+      const started = performance.now();
+      await kernel.start(progress);
+      const status = await kernel.status();
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      out({ ...status, seconds: Number(seconds) }, show.engineStatus(status) + `\nready in ${seconds} s`);
+      return 0;
+    }
+    case 'status': {
+      const status = await kernel.status();
+      out(status, show.engineStatus(status));
+      return status.state === 'running' ? 0 : 1;
+    }
+    case 'stop': {
+      const stopped = await kernel.stop();
+      out(
+        { stopped },
+        stopped
+          ? "LVS Lab's built-in kernel stopped; nothing of it is left running"
+          : 'the built-in kernel was not running',
+      );
+      return 0;
+    }
+    case 'logs': {
+      const logs = await kernel.logs();
+      out({ logs }, logs || 'the built-in kernel has no logs: it is not there');
+      return 0;
+    }
+    default:
+      throw new UsageError('usage: lvs-lab engine start|status|stop|logs');
+  }
+}
+
 /** Browser mode: serves until Ctrl-C or SIGTERM; the lab keeps running afterwards. */
 async function serve(
   service: LabService,
-  options: { lab: string | undefined; port: number; json: boolean },
+  engines: EngineSwitch,
+  options: { lab: string | undefined; port: number; hostTerminal: boolean; json: boolean },
 ): Promise<number> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
     throw new UsageError('--port takes a port number');
   const server = new BrowserServer({
     staticDir: rendererDir(),
     port: options.port,
-    createHandler: (emit) => createApiHandler(service.paths, emit, service),
+    createHandler: (emit) =>
+      createApiHandler(service.paths, emit, service, { hostTerminal: options.hostTerminal, engines }),
   });
   const { url } = await server.listen();
   if (
@@ -258,10 +379,14 @@ async function serve(
       if (!options.json) process.stderr.write(show.progressLine(event));
     });
   }
+  // The token is then worth a shell as this user: say so where it is printed.
+  const hostShell = options.hostTerminal
+    ? `\nThe Host tab is on: whoever has the address gets a shell on this machine as ${hostUser()}`
+    : '';
   console.log(
     options.json
       ? JSON.stringify({ url })
-      : `LVS Lab is ready: open ${url}\n(only this machine can connect; the address carries the access token)`,
+      : `LVS Lab is ready: open ${url}\n(only this machine can connect; the address carries the access token)${hostShell}`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,60 +1,67 @@
 // The composition root shared by the Electron shell and the browser mode: the lab service, the
 // terminal and probe managers, and the API handler over them. A shell supplies only how events
 // reach its pages.
+import path from 'node:path';
 import { ApiHandler, type EventSink } from './api/handler.js';
+import type { EngineSwitch } from './engines/engine-switch.js';
 import { LabService } from './lab-service.js';
 import type { AppPaths } from './paths.js';
 import { readIpvsView } from './probe/ipvs-view.js';
 import { ProbeManager } from './probe/manager.js';
+import { hostTerminalFeatures } from './terminal/host-terminal-policy.js';
 import { TerminalManager } from './terminal/terminal-manager.js';
+
+export interface AppOptions {
+  /** Open shells on the host (the Host tab): on in the desktop app, off in browser mode unless asked. */
+  hostTerminal?: boolean;
+  /**
+   * The app's engine. Its Docker client must be the one `service` holds, so that switching
+   * engines moves the whole core; without it, the engine requests fail.
+   */
+  engines?: EngineSwitch;
+}
 
 export function createApiHandler(
   paths: AppPaths,
   emit: EventSink,
   service = new LabService(paths),
+  options: AppOptions = {},
 ): ApiHandler {
+  const hostTerminal = options.hostTerminal ?? false;
+  // Host shells start where labs/ and bin/ are, so that `lvs-lab` and the lab files are at hand.
+  const hostShell = hostTerminal ? { root: path.dirname(paths.labsDir) } : null;
   // Terminal bytes and probe samples go only to whoever opened them.
-  const terminals: TerminalManager = new TerminalManager(service.runtime, {
-    data: (sessionId, bytes) => {
-      const owner = terminals.ownerOf(sessionId);
-      if (owner !== undefined) emit({ owner }, 'terminal.data', sessionId, bytes);
+  const terminals: TerminalManager = new TerminalManager(
+    service.runtime,
+    {
+      data: (sessionId, bytes) => {
+        const owner = terminals.ownerOf(sessionId);
+        if (owner !== undefined) emit({ owner }, 'terminal.data', sessionId, bytes);
+      },
+      exit: (sessionId, exitCode, reason) => {
+        const owner = terminals.ownerOf(sessionId);
+        if (owner !== undefined) emit({ owner }, 'terminal.exit', sessionId, exitCode, reason);
+      },
     },
-    exit: (sessionId, exitCode, reason) => {
-      const owner = terminals.ownerOf(sessionId);
-      if (owner !== undefined) emit({ owner }, 'terminal.exit', sessionId, exitCode, reason);
-    },
-  });
-  const owners = new Map<string, string>();
-  // A first batch can come before start() has returned; the manager knows the owner by then.
-  const ownerOfProbe = (probeId: string) =>
-    owners.get(probeId) ?? probes.list().find((p) => p.probeId === probeId)?.owner;
+    {},
+    hostShell,
+  );
   const probes: ProbeManager = new ProbeManager(service.runtime, {
-    samples: (batch) => {
-      const owner = ownerOfProbe(batch.probeId);
-      if (owner !== undefined) emit({ owner }, 'probe.samples', batch);
+    samples: (batch, owner) => {
+      emit({ owner }, 'probe.samples', batch);
     },
-    end: (probeId, reason) => {
-      const owner = ownerOfProbe(probeId);
-      owners.delete(probeId);
-      if (owner !== undefined) emit({ owner }, 'probe.end', probeId, reason);
+    end: (probeId, reason, owner) => {
+      emit({ owner }, 'probe.end', probeId, reason);
     },
   });
   return new ApiHandler(
     {
       service,
       terminals,
-      probes: {
-        start: async (owner, lab, opts) => {
-          const started = await probes.start(owner, lab, opts);
-          owners.set(started.probeId, owner);
-          return started;
-        },
-        stop: (probeId) => probes.stop(probeId),
-        stopOwner: (owner) => probes.stopOwner(owner),
-        stopLab: (labId) => probes.stopLab(labId),
-        stopAll: () => probes.stopAll(),
-      },
+      probes,
       readIpvs: (lab) => readIpvsView(service.runtime, lab),
+      features: hostTerminalFeatures(hostTerminal),
+      ...(options.engines === undefined ? {} : { engines: options.engines }),
     },
     emit,
   );

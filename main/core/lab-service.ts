@@ -8,10 +8,10 @@ import Docker from 'dockerode';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { LabStep } from '../../shared/lab-schema.js';
 import type { PreflightReport } from '../../shared/preflight.js';
-import type { ProgressListener } from '../../shared/progress.js';
+import type { ProgressEvent, ProgressListener } from '../../shared/progress.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
-import { connectEngine } from './docker/engine.js';
+import { connectEngine, dockerAt } from './docker/engine.js';
 import type { ExecResult } from './docker/exec.js';
 import { copyImage, ensureNodeImage } from './docker/images.js';
 import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
@@ -20,8 +20,10 @@ import type { AppPaths } from './paths.js';
 import { setLabBridging } from './preflight/bridging.js';
 import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
 import { runPreflight } from './preflight/preflight.js';
+import { withLabLock, type LockHolder } from './lab-lock.js';
 import { ProgressStore } from './progress-store.js';
-import { LabError, LabRuntime } from './runtime/lab-runtime.js';
+import { errorText, LabError } from './errors.js';
+import { LabRuntime } from './runtime/lab-runtime.js';
 import { checkStep, runChecks, runStep, type NodeExec } from './engine/step-runner.js';
 
 export interface RunningLab {
@@ -112,11 +114,15 @@ export class LabService {
     return ensureNodeImage(this.docker, this.paths.imageContext, onProgress);
   }
 
-  /** Copies an image to another engine, given as a DOCKER_HOST-style tcp:// URL. */
+  /** Copies an image to another engine, given as a DOCKER_HOST-style unix:// or tcp:// URL. */
   async copyNodeImage(image: string, target: string): Promise<void> {
-    const url = new URL(target);
-    if (url.protocol !== 'tcp:') throw new LabError(`--copy-to takes tcp://HOST:PORT, not ${target}`);
-    await copyImage(this.docker, new Docker({ host: url.hostname, port: Number(url.port || 2375) }), image);
+    let engine: Docker;
+    try {
+      engine = dockerAt(target);
+    } catch (error) {
+      throw new LabError(`--copy-to: ${errorText(error)}`);
+    }
+    await copyImage(this.docker, engine, image);
   }
 
   async loadModules(): Promise<LoadModulesResult> {
@@ -130,9 +136,14 @@ export class LabService {
     return setLabBridging(this.docker, image, allow);
   }
 
+  /** Starts a lab; one start or stop of a lab at a time, across every LVS Lab process. */
   async up(ref: string, onProgress?: ProgressListener): Promise<LabInstanceStatus> {
     const lab = await this.resolveLab(ref);
-    return this.runtime.up(lab, onProgress);
+    return withLabLock(this.paths.stateDir, lab.id, 'starting', () => this.runtime.up(lab, onProgress), {
+      onWait: (holder) => {
+        onProgress?.(waitingFor(lab.id, holder));
+      },
+    });
   }
 
   /** Every lab on the engine, with its health judged against its lab file. */
@@ -198,9 +209,22 @@ export class LabService {
 
   async down(labId?: string, onProgress?: ProgressListener) {
     const id = labId ?? (await this.running()).status.labId;
-    const instances = await this.runtime.instancesOf(id);
-    const removed = await this.runtime.down(id, onProgress);
-    await Promise.all(instances.map((i) => this.progress.reset(i.instance)));
+    const removed = await withLabLock(
+      this.paths.stateDir,
+      id,
+      'stopping',
+      async () => {
+        const instances = await this.runtime.instancesOf(id);
+        const result = await this.runtime.down(id, onProgress);
+        await Promise.all(instances.map((i) => this.progress.reset(i.instance)));
+        return result;
+      },
+      {
+        onWait: (holder) => {
+          onProgress?.(waitingFor(id, holder));
+        },
+      },
+    );
     if (removed.containers === 0 && removed.networks === 0)
       throw new LabError(`lab ${id} is not on this engine`);
     return removed;
@@ -229,13 +253,17 @@ export class LabService {
     const { lab, status } = await this.running(labId);
     const step = findStep(lab, stepId);
     const exec = this.nodeExec(lab.id);
+    // A reset while the step runs wins: its results are not written into the fresh record.
+    const generation = this.progress.generation(status.instance);
     const run = await runStep(step, exec);
-    await this.progress.update(status.instance, step.id, { appliedAt: new Date().toISOString() });
+    await this.progress.update(status.instance, step.id, { appliedAt: new Date().toISOString() }, generation);
     const check = await checkStep(lab, step, exec);
-    await this.progress.update(status.instance, step.id, {
-      checkedAt: new Date().toISOString(),
-      checksOk: check.ok,
-    });
+    await this.progress.update(
+      status.instance,
+      step.id,
+      { checkedAt: new Date().toISOString(), checksOk: check.ok },
+      generation,
+    );
     return { run, check };
   }
 
@@ -255,14 +283,17 @@ export class LabService {
     const { lab, status } = await this.running(labId);
     const steps = stepId === undefined ? lab.steps : [findStep(lab, stepId)];
     const exec = this.nodeExec(lab.id);
+    const generation = this.progress.generation(status.instance);
     const results: StepCheckResult[] = [];
     for (const step of steps) {
       const checks = await runChecks(lab, step.checks, exec);
       const result = { stepId: step.id, ok: checks.every((c) => c.ok), checks };
-      await this.progress.update(status.instance, step.id, {
-        checkedAt: new Date().toISOString(),
-        checksOk: result.ok,
-      });
+      await this.progress.update(
+        status.instance,
+        step.id,
+        { checkedAt: new Date().toISOString(), checksOk: result.ok },
+        generation,
+      );
       results.push(result);
     }
     return results;
@@ -292,6 +323,15 @@ export class LabService {
   private nodeExec(labId: string): NodeExec {
     return (node, script, timeoutMs) => this.runtime.exec(labId, node, script, { timeoutMs });
   }
+}
+
+function waitingFor(labId: string, holder: LockHolder): ProgressEvent {
+  return {
+    phase: 'lock',
+    name: labId,
+    state: 'working',
+    message: `waiting for LVS Lab process ${holder.pid}, which is ${holder.action} this lab`,
+  };
 }
 
 function findStep(lab: Lab, stepId: string): LabStep {

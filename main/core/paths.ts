@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export interface AppPaths {
   labsDir: string;
   imageContext: string;
+  /** Build context of the built-in kernel's image (lab-images/kernel). */
+  kernelContext: string;
   stateDir: string;
 }
 
@@ -30,6 +32,7 @@ export function defaultPaths(root = resourceRoot()): AppPaths {
   return {
     labsDir: path.join(root, 'labs'),
     imageContext: path.join(root, 'lab-images', 'node'),
+    kernelContext: path.join(root, 'lab-images', 'kernel'),
     stateDir: process.env.LVS_LAB_STATE_DIR ?? path.join(stateHome, 'lvs-lab'),
   };
 }

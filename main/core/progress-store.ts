@@ -14,8 +14,14 @@ export interface LabProgress {
 }
 
 export class ProgressStore {
-  /** Updates of one instance run one after another: each reads what the previous wrote. */
+  /** Updates and resets of one instance run one after another: each reads what the previous wrote. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Bumped by every reset. A step that was running when the learner reset its progress must not
+   * write its result into the fresh record afterwards: its updates carry the generation it
+   * started under, and are dropped once that is old.
+   */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly dir: string) {}
 
@@ -31,9 +37,25 @@ export class ProgressStore {
     }
   }
 
-  update(instance: string, stepId: string, change: StepProgress): Promise<LabProgress> {
+  /** The instance's current generation: pass it to `update` from work that may outlive a reset. */
+  generation(instance: string): number {
+    return this.generations.get(instance) ?? 0;
+  }
+
+  update(
+    instance: string,
+    stepId: string,
+    change: StepProgress,
+    generation = this.generation(instance),
+  ): Promise<LabProgress> {
+    return this.enqueue(instance, () =>
+      generation === this.generation(instance) ? this.write(instance, stepId, change) : this.read(instance),
+    );
+  }
+
+  private enqueue<T>(instance: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(instance) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.write(instance, stepId, change));
+    const next = previous.catch(() => undefined).then(work);
     this.queues.set(instance, next);
     return next;
   }
@@ -62,7 +84,9 @@ export class ProgressStore {
     }
   }
 
-  async reset(instance: string): Promise<void> {
-    await rm(this.file(instance), { force: true });
+  /** Forgets the instance's progress, after the updates already queued and before later ones. */
+  reset(instance: string): Promise<void> {
+    this.generations.set(instance, this.generation(instance) + 1);
+    return this.enqueue(instance, () => rm(this.file(instance), { force: true }));
   }
 }

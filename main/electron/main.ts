@@ -13,7 +13,13 @@ import {
   type IpcMainInvokeEvent,
 } from 'electron';
 import { IPC } from '../../shared/api-names.js';
-import type { ApiHandler } from '../core/api/handler.js';
+import Docker from 'dockerode';
+import type { ApiHandler, EventSink } from '../core/api/handler.js';
+import { connectEngine } from '../core/docker/engine.js';
+import { BuiltinKernel } from '../core/engines/builtin-kernel.js';
+import { parseEngineChoice } from '../core/engines/choose-engine.js';
+import { EngineSwitch } from '../core/engines/engine-switch.js';
+import { LabService } from '../core/lab-service.js';
 import { createApiHandler } from '../core/app.js';
 import { defaultPaths, resourceRoot } from '../core/paths.js';
 import { isAppUrl, isExternalLinkAllowed, windowOptions } from './window-options.js';
@@ -72,11 +78,32 @@ async function main(): Promise<void> {
     callback(false);
   });
 
-  const handler = createApiHandler(defaultPaths(root), (target, name, ...args) => {
+  // The engine: the window opens at once on the host engine, and the choice (the built-in kernel
+  // where the host kernel lacks ip_vs or ipip) is made meanwhile, its progress shown in the app.
+  const paths = defaultPaths(root);
+  const host = connectEngine();
+  const engines = new EngineSwitch(
+    new Docker(),
+    host,
+    new BuiltinKernel(host, {
+      kernelContext: paths.kernelContext,
+      nodeContext: paths.imageContext,
+      stateDir: paths.stateDir,
+    }),
+    paths.imageContext,
+  );
+  const emit: EventSink = (target, name, ...args) => {
     for (const [id, window] of windows) {
       if (target === 'all' || target.owner === ownerOf(id)) window.webContents.send(IPC.event, name, args);
     }
+  };
+  // The desktop app is the local user's own window: its Host tab opens a shell as that user.
+  const handler = createApiHandler(paths, emit, new LabService(paths, engines.docker), {
+    hostTerminal: true,
+    engines,
   });
+  const choice = parseEngineChoice(process.env.LVS_LAB_ENGINE);
+  void handler.request('app', 'engine.use', [choice]);
 
   ipcMain.handle(IPC.request, (event, name: unknown, args: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: { message: 'refused: not the LVS Lab window' } };

@@ -3,9 +3,14 @@
 // the server turns it into an HttpOnly, SameSite=Strict cookie and redirects to a clean URL.
 // Every request without the token is refused, and Host and Origin are checked so that neither
 // a web page nor a DNS-rebinding name can reach the API.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+//
+// The page makes its requests over its WebSocket, and whatever it opens (terminals, probes)
+// belongs to that connection: the owner is an identity the server mints when the socket
+// connects, never a name the page chooses. A socket that drops can come back as the same owner
+// with the resume key the server sent it at first (random, known only to that page).
+// Plain HTTP requests (scripts with the bearer token) have an owner of their own.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -13,18 +18,17 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvents, EventName } from '../../shared/api.js';
 import type { ApiHandler, EventSink, EventTarget } from '../core/api/handler.js';
 
-/** The owner of calls that name no tab (scripts using the bearer token). */
+/** The owner of plain HTTP requests (scripts using the bearer token). */
 export const BROWSER_OWNER = 'browser';
-/** Each page load names itself (header on requests, ?tab= on its socket): its terminals and probes are its own. */
-const TAB_HEADER = 'x-lvslab-tab';
-const TAB_ID = /^[A-Za-z0-9-]{8,64}$/;
 /** How long a tab's socket may be gone (a network blip) before its terminals and probes are closed. */
 const DISCONNECT_GRACE_MS = 5_000;
 /** Sent as a header too: frame-ancestors works only there. Same policy as renderer/index.html. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MAX_BODY_BYTES = 1_000_000;
-const COOKIE = 'lvslab_token';
+/** Cookies are shared by every port of a host: each server's cookie carries its port in its name,
+ * so that two `serve` processes never overwrite each other's. */
+const COOKIE_PREFIX = 'lvslab_token_';
 /** Binary frame type for terminal data: [1][id length][id][bytes]. */
 const FRAME_TERMINAL_DATA = 1;
 
@@ -57,6 +61,9 @@ export class BrowserServer {
   /** Open sockets per owner (one per tab, more during a reconnect). */
   private readonly owners = new Map<string, Set<WebSocket>>();
   private readonly disconnectTimers = new Map<string, NodeJS.Timeout>();
+  /** Resume key → owner, and back, for each tab whose sessions are alive. */
+  private readonly resumeKeys = new Map<string, string>();
+  private readonly keyOfOwner = new Map<string, string>();
 
   constructor(private readonly options: BrowserServerOptions) {
     this.handler = options.createHandler((target, name, ...args) => {
@@ -72,9 +79,9 @@ export class BrowserServer {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;
       }
-      const tab = new URL(req.url ?? '/', 'http://x').searchParams.get('tab');
+      const resume = new URL(req.url ?? '/', 'http://x').searchParams.get('resume');
       this.sockets.handleUpgrade(req, socket, head, (ws) => {
-        this.connected(ws, tab !== null && TAB_ID.test(tab) ? `tab:${tab}` : BROWSER_OWNER);
+        this.connected(ws, this.ownerFor(resume));
       });
     });
   }
@@ -115,7 +122,7 @@ export class BrowserServer {
       }
       url.searchParams.delete('token');
       res.writeHead(303, {
-        'Set-Cookie': `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${this.cookieName()}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
         Location: `${url.pathname}${url.search}`,
         'Cache-Control': 'no-store',
       });
@@ -136,7 +143,11 @@ export class BrowserServer {
         send(res, 405, 'text/plain', 'POST only');
         return;
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/request/'.length));
+      const name = decodePath(url.pathname.slice('/api/request/'.length));
+      if (name === null) {
+        send(res, 400, 'text/plain', 'LVS Lab: the address has a malformed % escape');
+        return;
+      }
       const body = await readBody(req);
       let args: unknown = [];
       try {
@@ -150,9 +161,7 @@ export class BrowserServer {
         );
         return;
       }
-      const tab = req.headers[TAB_HEADER];
-      const owner = typeof tab === 'string' && TAB_ID.test(tab) ? `tab:${tab}` : BROWSER_OWNER;
-      const result = await this.handler.request(owner, name, args);
+      const result = await this.handler.request(BROWSER_OWNER, name, args);
       send(res, 200, 'application/json', JSON.stringify(result));
       return;
     }
@@ -160,13 +169,32 @@ export class BrowserServer {
   }
 
   private async serveStatic(pathname: string, res: http.ServerResponse): Promise<void> {
+    const decoded = decodePath(pathname);
+    if (decoded === null) {
+      send(res, 400, 'text/plain', 'LVS Lab: the address has a malformed % escape');
+      return;
+    }
     const root = path.resolve(this.options.staticDir);
-    const wanted = path.resolve(root, `.${decodeURIComponent(pathname)}`);
+    const wanted = path.resolve(root, `.${decoded}`);
     // Never outside the renderer's folder; anything unknown gets the app (it routes itself).
     let file = wanted.startsWith(root + path.sep) ? wanted : path.join(root, 'index.html');
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) file = path.join(root, 'index.html');
     const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+    // Read whole before answering (the renderer's files are small), so that a read error is a
+    // clean 500 and never a half-sent page or an unhandled stream error.
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch (error) {
+      send(
+        res,
+        500,
+        'text/plain',
+        `LVS Lab could not read ${path.relative(root, file)}: ${(error as Error).message}`,
+      );
+      return;
+    }
     res.writeHead(200, {
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'Content-Type': type,
@@ -174,7 +202,25 @@ export class BrowserServer {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     });
-    createReadStream(file).pipe(res);
+    res.end(body);
+  }
+
+  /** The owner a resume key names, or a new owner with a new key. */
+  private ownerFor(resume: string | null): string {
+    const known = resume === null ? undefined : this.resumeKeys.get(resume);
+    if (known !== undefined) return known;
+    const owner = `tab:${randomUUID()}`;
+    const key = randomBytes(24).toString('base64url');
+    this.resumeKeys.set(key, owner);
+    this.keyOfOwner.set(owner, key);
+    return owner;
+  }
+
+  private forgetOwner(owner: string): void {
+    const key = this.keyOfOwner.get(owner);
+    if (key !== undefined) this.resumeKeys.delete(key);
+    this.keyOfOwner.delete(owner);
+    this.owners.delete(owner);
   }
 
   private connected(ws: WebSocket, owner: string): void {
@@ -183,16 +229,24 @@ export class BrowserServer {
     const sockets = this.owners.get(owner) ?? new Set<WebSocket>();
     sockets.add(ws);
     this.owners.set(owner, sockets);
+    ws.send(JSON.stringify({ type: 'hello', resume: this.keyOfOwner.get(owner) }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
+      let message: { type?: unknown; id?: unknown; name?: unknown; args?: unknown };
       try {
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : '';
-        const message = JSON.parse(text) as { type?: string; name?: string; args?: unknown };
-        if (message.type === 'send' && typeof message.name === 'string') {
-          this.handler.send(owner, message.name, message.args);
-        }
+        message = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '') as typeof message;
       } catch {
         // A malformed frame from the page is dropped, like an invalid send.
+        return;
+      }
+      if (typeof message.name !== 'string') return;
+      if (message.type === 'send') {
+        this.handler.send(owner, message.name, message.args);
+      } else if (message.type === 'request' && Number.isSafeInteger(message.id)) {
+        const id = message.id as number;
+        void this.handler.request(owner, message.name, message.args ?? []).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }));
+        });
       }
     });
     ws.on('close', () => {
@@ -202,7 +256,7 @@ export class BrowserServer {
       const timer = setTimeout(() => {
         this.disconnectTimers.delete(owner);
         if ((this.owners.get(owner)?.size ?? 0) > 0) return;
-        this.owners.delete(owner);
+        this.forgetOwner(owner);
         void this.handler.disconnect(owner);
       }, DISCONNECT_GRACE_MS);
       this.disconnectTimers.set(owner, timer);
@@ -238,14 +292,27 @@ export class BrowserServer {
     )
       return false;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const cookie = parseCookies(req.headers.cookie)[COOKIE];
+    const cookie = parseCookies(req.headers.cookie)[this.cookieName()];
     return [bearer, cookie].some((t) => t !== undefined && this.tokenMatches(t));
+  }
+
+  private cookieName(): string {
+    return `${COOKIE_PREFIX}${this.port}`;
   }
 
   private tokenMatches(candidate: string): boolean {
     const a = Buffer.from(candidate);
     const b = Buffer.from(this.token);
     return a.length === b.length && timingSafeEqual(a, b);
+  }
+}
+
+/** A path with its % escapes decoded, or null when an escape is malformed. */
+function decodePath(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
   }
 }
 

@@ -1,7 +1,10 @@
 // Browser mode on a real engine: the server refuses everything without its token, refuses other
 // hosts and origins, serves the API with the token, pushes events over its WebSocket, and
-// carries a real terminal session end to end.
+// carries a real terminal session end to end, owned by the connection that opened it.
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiHandler } from '../../main/core/app.js';
@@ -32,9 +35,8 @@ afterAll(async () => {
   await forceDown(service, 'servetest');
 });
 
-const cookie = () => ({ cookie: `lvslab_token=${token}` });
-const TAB = 'tab-0000-aaaa';
-const OTHER_TAB = 'tab-0000-bbbb';
+const cookieName = () => `lvslab_token_${new URL(base).port}`;
+const cookie = () => ({ cookie: `${cookieName()}=${token}` });
 
 async function call(name: string, args: unknown[], headers: Record<string, string> = cookie()) {
   const res = await fetch(`${base}/api/request/${name}`, {
@@ -54,7 +56,7 @@ async function call(name: string, args: unknown[], headers: Record<string, strin
 describe('access', () => {
   it('refuses a request without the token, or with a wrong one', async () => {
     expect((await call('labs.list', [], {})).status).toBe(403);
-    expect((await call('labs.list', [], { cookie: 'lvslab_token=guess' })).status).toBe(403);
+    expect((await call('labs.list', [], { cookie: `${cookieName()}=guess` })).status).toBe(403);
     expect((await call('labs.list', [], { authorization: 'Bearer guess' })).status).toBe(403);
     expect((await fetch(`${base}/index.html`)).status).toBe(403);
     expect((await fetch(`${base}/?token=guess`)).status).toBe(403);
@@ -64,7 +66,50 @@ describe('access', () => {
     const res = await fetch(`${base}/?token=${token}`, { redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('set-cookie')).toBe(`lvslab_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(res.headers.get('set-cookie')).toBe(`${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+  });
+
+  it("scopes its cookie to its own port: a second server's cookie neither replaces nor opens this one", async () => {
+    const second = new BrowserServer({
+      staticDir: `${repoRoot}/renderer`,
+      createHandler: (emit) => createApiHandler(service.paths, emit, service),
+    });
+    const { port } = await second.listen();
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/?token=${second.token}`, { redirect: 'manual' });
+      const set = res.headers.get('set-cookie') ?? '';
+      expect(set.split('=')[0]).toBe(`lvslab_token_${port}`);
+      expect(set.split('=')[0]).not.toBe(cookieName());
+      // A browser holds both cookies at once; each server reads its own.
+      const both = { cookie: `${set.split(';')[0] ?? ''}; ${cookie().cookie}` };
+      expect((await call('labs.list', [], both)).status).toBe(200);
+      expect((await call('labs.list', [], { cookie: `${cookieName()}=${second.token}` })).status).toBe(403);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('answers a malformed escape with 400 and a file it cannot read with 500, and keeps serving', async () => {
+    expect((await fetch(`${base}/%E0%A4%A`, { headers: cookie() })).status).toBe(400);
+    expect((await call('labs.%zz', [])).status).toBe(400);
+    // A folder without the page: every read fails.
+    const empty = new BrowserServer({
+      staticDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-static-')),
+      createHandler: (emit) => createApiHandler(service.paths, emit, service),
+    });
+    const { url } = await empty.listen();
+    try {
+      const origin = new URL(url).origin;
+      const opened = await fetch(url, { redirect: 'manual' });
+      const emptyCookie = { cookie: (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+      const res = await fetch(`${origin}/`, { headers: emptyCookie });
+      expect(res.status).toBe(500);
+      expect(await res.text()).toMatch(/could not read index\.html/);
+      expect((await fetch(`${origin}/`, { headers: emptyCookie })).status).toBe(500);
+    } finally {
+      await empty.close();
+    }
+    expect((await call('labs.list', [])).status).toBe(200);
   });
 
   it('refuses another origin and another host name even with the token', async () => {
@@ -126,69 +171,130 @@ describe('access', () => {
 });
 
 describe('a lab over the browser API', () => {
-  async function connect(tab: string): Promise<WebSocket> {
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/api/ws?tab=${tab}`, {
-      headers: { ...cookie(), origin: base },
-    });
-    await new Promise((resolve, reject) => {
-      socket.on('open', resolve);
-      socket.on('error', reject);
-    });
-    return socket;
+  /** A page's socket: requests over it, with the events and terminal bytes it received. */
+  interface Tab {
+    ws: WebSocket;
+    events: { name: string; args: unknown[] }[];
+    terminal: () => string;
+    binaryFrames: () => number;
+    request: (
+      name: string,
+      args: unknown[],
+    ) => Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>;
+    send: (name: string, args: unknown[]) => void;
   }
 
-  it('starts a lab, opens a terminal for one tab, echoes a command to that tab only, and stops the lab', async () => {
-    const ws = await connect(TAB);
-    // Another tab sees lab events, never this tab's terminal bytes.
-    const other = await connect(OTHER_TAB);
-    let otherBinary = 0;
-    const otherEvents: string[] = [];
-    other.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) otherBinary++;
-      else otherEvents.push((JSON.parse(data.toString()) as { name: string }).name);
+  async function connect(query = ''): Promise<Tab> {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws${query}`, {
+      headers: { ...cookie(), origin: base },
     });
-    const events: { name: string; args: unknown[] }[] = [];
-    let terminalBytes = Buffer.alloc(0);
+    const events: Tab['events'] = [];
+    const results = new Map<number, (result: unknown) => void>();
+    let bytes = Buffer.alloc(0);
+    let frames = 0;
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         expect(data[0]).toBe(1);
-        terminalBytes = Buffer.concat([terminalBytes, data.subarray(2 + (data[1] ?? 0))]);
-      } else events.push(JSON.parse(data.toString()) as { name: string; args: unknown[] });
+        frames++;
+        bytes = Buffer.concat([bytes, data.subarray(2 + (data[1] ?? 0))]);
+        return;
+      }
+      const frame = JSON.parse(data.toString()) as {
+        type: string;
+        id?: number;
+        result?: unknown;
+        name: string;
+        args: unknown[];
+      };
+      if (frame.type === 'result') results.get(frame.id ?? -1)?.(frame.result);
+      else events.push(frame);
     });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    let nextId = 1;
+    return {
+      ws,
+      events,
+      terminal: () => bytes.toString('utf8'),
+      binaryFrames: () => frames,
+      request: (name, args) =>
+        new Promise((resolve) => {
+          const id = nextId++;
+          results.set(id, resolve as (result: unknown) => void);
+          ws.send(JSON.stringify({ type: 'request', id, name, args }));
+        }),
+      send: (name, args) => {
+        ws.send(JSON.stringify({ type: 'send', name, args }));
+      },
+    };
+  }
 
-    const up = await call('lab.up', [labFile.replace(/.*\//, '').replace('.yaml', '')]);
+  async function until(what: () => boolean, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!what() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  it('greets each socket with its own resume key, and a made-up key is a new owner', async () => {
+    const a = await connect();
+    const b = await connect('?resume=made-up-key');
+    await until(() => a.events.length > 0 && b.events.length > 0, 2000);
+    const keyA = (a.events[0] as unknown as { type: string; resume: string }).resume;
+    const keyB = (b.events[0] as unknown as { type: string; resume: string }).resume;
+    expect(keyA).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(keyB).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(keyB).not.toBe('made-up-key');
+    expect(keyA).not.toBe(keyB);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('starts a lab, opens a terminal for one tab, echoes to that tab only; another tab can neither type into it nor close it', async () => {
+    const tab = await connect();
+    // Another tab sees lab events, never this tab's terminal bytes.
+    const other = await connect();
+
+    const up = await tab.request('lab.up', [labFile.replace(/.*\//, '').replace('.yaml', '')]);
     // The variant lives in a temp folder, not in labs/: starting it by id is refused with the list.
-    expect(up.body).toMatchObject({
+    expect(up).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/^no lab "servetest"/) as string },
     });
     await service.up(labFile);
 
-    const tabHeaders = { ...cookie(), 'x-lvslab-tab': TAB };
-    const opened = await call(
-      'terminal.open',
-      [{ labId: 'servetest', node: 'server2', cols: 100, rows: 30 }],
-      tabHeaders,
-    );
-    expect(opened.body).toMatchObject({ ok: true });
-    const { sessionId } = (opened.body as { value: { sessionId: string } }).value;
-    ws.send(
-      JSON.stringify({ type: 'send', name: 'terminal.input', args: [sessionId, 'echo served-$((6*7))\r'] }),
-    );
-    const deadline = Date.now() + 10_000;
-    while (!terminalBytes.toString('utf8').includes('served-42') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(terminalBytes.toString('utf8')).toContain('served-42');
-    expect(otherBinary).toBe(0);
+    const opened = await tab.request('terminal.open', [
+      { labId: 'servetest', node: 'server2', cols: 100, rows: 30 },
+    ]);
+    expect(opened).toMatchObject({ ok: true });
+    const { sessionId } = opened.value as { sessionId: string };
+    tab.send('terminal.input', [sessionId, 'echo served-$((6*7))\r']);
+    await until(() => tab.terminal().includes('served-42'));
+    expect(tab.terminal()).toContain('served-42');
 
-    const down = await call('lab.down', ['servetest'], tabHeaders);
-    expect(down.body).toMatchObject({ ok: true, value: { containers: 4, networks: 1 } });
-    expect(events.some((e) => e.name === 'lab.changed')).toBe(true);
-    expect(otherEvents).toContain('lab.changed');
-    expect(events.some((e) => e.name === 'terminal.exit' && e.args[0] === sessionId)).toBe(true);
-    expect(otherEvents).not.toContain('terminal.exit');
-    ws.close();
-    other.close();
+    // The other tab knows the session id (say it guessed it): its keystrokes go nowhere.
+    other.send('terminal.input', [sessionId, 'echo intruder-$((6*7))\r']);
+    other.send('terminal.resize', [sessionId, 20, 5]);
+    tab.send('terminal.input', [sessionId, 'echo after-$((6*7))\r']);
+    await until(() => tab.terminal().includes('after-42'));
+    expect(tab.terminal()).toContain('after-42');
+    expect(tab.terminal()).not.toContain('intruder');
+    expect(await other.request('terminal.close', [sessionId])).toMatchObject({
+      ok: false,
+      error: { message: `no terminal session ${sessionId} of yours` },
+    });
+    // Nor can a script with the bearer token, which is an owner of its own.
+    expect((await call('terminal.close', [sessionId])).body).toMatchObject({ ok: false });
+    expect(other.binaryFrames()).toBe(0);
+
+    const down = await tab.request('lab.down', ['servetest']);
+    expect(down).toMatchObject({ ok: true, value: { containers: 4, networks: 1 } });
+    await until(() => other.events.some((e) => e.name === 'lab.changed'));
+    expect(tab.events.some((e) => e.name === 'lab.changed')).toBe(true);
+    expect(other.events.some((e) => e.name === 'lab.changed')).toBe(true);
+    expect(tab.events.some((e) => e.name === 'terminal.exit' && e.args[0] === sessionId)).toBe(true);
+    expect(other.events.some((e) => e.name === 'terminal.exit')).toBe(false);
+    tab.ws.close();
+    other.ws.close();
   });
 });

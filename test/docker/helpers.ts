@@ -15,10 +15,6 @@ export function newService(): LabService {
   return new LabService({ ...paths, stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-state-')) }, docker);
 }
 
-export function fixtureLab(name: string): string {
-  return path.join(repoRoot, 'test/fixtures/labs', name);
-}
-
 /** Everything LVS Lab created for this lab id: containers and networks, by label. */
 export async function labResources(labId: string) {
   const filters = labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId });

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeBatch, ProbeSample } from '../../shared/api.js';
 import type { Lab } from '../../main/core/lab/model.js';
 import { readIpvsView } from '../../main/core/probe/ipvs-view.js';
-import { HEARTBEAT_SECONDS, ProbeManager, type ProbeStartOptions } from '../../main/core/probe/manager.js';
+import {
+  HEARTBEAT_SECONDS,
+  ProbeManager,
+  probeKillCommand,
+  type ProbeStartOptions,
+} from '../../main/core/probe/manager.js';
+import { createApiHandler } from '../../main/core/app.js';
 import { ProbeStats } from '../../main/core/probe/stats.js';
 import { forceDown, labVariant, newService, sh } from './helpers.js';
 
@@ -141,7 +147,14 @@ describe('lvs-probe through the ProbeManager, against a real server', () => {
 
   it('a probe killed in the container (as the stop fallback does, by its tag) ends with that reason', async () => {
     const run = await probe({ ratePerSecond: 20, durationSeconds: 60, url: SERVER2 }, async (probeId) => {
-      await sh(service, LAB_ID, 'client', `pkill -TERM -f '^lvs-probe --tag ${probeId} '`);
+      // The manager's own fallback command, run as it runs it.
+      const client = await service.runtime.nodeContainer(LAB_ID, 'client');
+      const exec = await client.exec({
+        Cmd: probeKillCommand(probeId),
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      await exec.start({ Detach: true });
     });
     expect(run.reason).toBe('stopped: lvs-probe was killed in the client container');
     expect(run.wallMs).toBeLessThan(10_000);
@@ -214,6 +227,34 @@ describe('lvs-probe through the ProbeManager, against a real server', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const left = await service.runtime.exec(LAB_ID, 'client', "pgrep -f '^lvs-probe ' || true");
     expect(left.stdout.trim()).toBe('');
+  });
+
+  it('through the API: a probe stopped while it is starting still tells its owner it ended', async () => {
+    const events: { owner: string; name: string; args: unknown[] }[] = [];
+    const handler = createApiHandler(
+      service.paths,
+      (target, name, ...args) => {
+        if (target !== 'all') events.push({ owner: target.owner, name, args });
+      },
+      service,
+    );
+    const starting = handler.request('tab-a', 'probe.start', [
+      { labId: LAB_ID, ratePerSecond: 20, durationSeconds: 60 },
+    ]);
+    // The tab goes away before start() has returned.
+    await handler.disconnect('tab-a');
+    const started = await starting;
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.name === 'probe.end') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toMatchObject({ ok: true });
+    const probeId = started.ok ? (started.value as { probeId: string }).probeId : '';
+    expect(events.filter((e) => e.name === 'probe.end')).toEqual([
+      { owner: 'tab-a', name: 'probe.end', args: [probeId, 'stopped'] },
+    ]);
+    // Nothing of it is left for anyone to stop.
+    expect(await handler.request('tab-a', 'probe.stop', [probeId])).toMatchObject({ ok: false });
+    await handler.shutdown();
   });
 
   it('one probe per lab: the same owner replaces it, another owner is refused', async () => {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApiHandler } from '../../main/core/app.js';
+import { BuiltinKernel } from '../../main/core/engines/builtin-kernel.js';
+import { EngineSwitch } from '../../main/core/engines/engine-switch.js';
 import { LabService } from '../../main/core/lab-service.js';
 import { defaultPaths } from '../../main/core/paths.js';
 import { BrowserServer } from '../../main/server/browser-server.js';
@@ -24,14 +26,50 @@ export interface E2E {
   close: () => Promise<void>;
 }
 
-export async function startE2E(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<E2E> {
-  const service = new LabService(
-    { ...defaultPaths(repoRoot), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-e2e-')) },
-    new Docker(),
-  );
+export interface E2EOptions {
+  colorScheme?: 'light' | 'dark';
+  /**
+   * The built-in kernel to run the app on (started already); default the host engine. Either way
+   * the app gets the engine control it has in browser mode.
+   */
+  builtin?: BuiltinKernel;
+  /** Where screenshots go, below test-results/. */
+  screenshots?: string;
+  /**
+   * Holds every terminal.open this long before the core runs it: a slow engine (a remote one, or
+   * a kernel in user-mode Linux takes seconds), so that what a user types meanwhile is tested.
+   */
+  terminalOpenDelayMs?: number;
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  const paths = { ...defaultPaths(repoRoot), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-e2e-')) };
+  const host = new Docker();
+  const kernel =
+    options.builtin ??
+    new BuiltinKernel(host, {
+      kernelContext: paths.kernelContext,
+      nodeContext: paths.imageContext,
+      stateDir: paths.stateDir,
+      instance: 'e2e',
+    });
+  const engines = new EngineSwitch(new Docker(), host, kernel, paths.imageContext);
+  if (options.builtin) await engines.use('builtin');
+  const service = new LabService(paths, engines.docker);
   const server = new BrowserServer({
     staticDir: path.join(repoRoot, 'out/renderer'),
-    createHandler: (emit) => createApiHandler(service.paths, emit, service),
+    createHandler: (emit) => {
+      const handler = createApiHandler(service.paths, emit, service, { engines });
+      const delay = options.terminalOpenDelayMs ?? 0;
+      if (delay > 0) {
+        const request = handler.request.bind(handler);
+        handler.request = async (owner, name, args) => {
+          if (name === 'terminal.open') await new Promise((resolve) => setTimeout(resolve, delay));
+          return request(owner, name, args);
+        };
+      }
+      return handler;
+    },
   });
   const { url } = await server.listen();
   const browser = await chromium.launch({
@@ -53,7 +91,11 @@ export async function startE2E(options: { colorScheme?: 'light' | 'dark' } = {})
     colorScheme: options.colorScheme ?? 'dark',
   });
   const page = await context.newPage();
-  mkdirSync(screenshotDir, { recursive: true });
+  const shots =
+    options.screenshots === undefined
+      ? screenshotDir
+      : path.join(repoRoot, 'test-results', options.screenshots);
+  mkdirSync(shots, { recursive: true });
   return {
     service,
     server,
@@ -61,7 +103,7 @@ export async function startE2E(options: { colorScheme?: 'light' | 'dark' } = {})
     browser,
     page,
     shot: async (name) => {
-      const file = path.join(screenshotDir, `${name}.png`);
+      const file = path.join(shots, `${name}.png`);
       await page.screenshot({ path: file });
       return file;
     },

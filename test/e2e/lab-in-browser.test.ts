@@ -22,7 +22,8 @@ let e2e: E2E;
 let page: Page;
 
 beforeAll(async () => {
-  e2e = await startE2E();
+  // Every shell takes 1.5 s to open, as on a slow engine: typing at once must still arrive.
+  e2e = await startE2E({ terminalOpenDelayMs: 1500 });
   page = e2e.page;
   await e2e.service.runtime.down(LAB);
   // Dialogs (Stop asks to confirm) are accepted, as a user would.
@@ -84,21 +85,23 @@ describe('a lab from the UI alone', () => {
     await e2e.shot('02-lab-running');
   });
 
-  it('opens a node terminal, types a command and reads its output back from xterm', async () => {
+  it('opens a node terminal, types at once while it connects, and reads the output back from xterm', async () => {
     await page.getByRole('tab', { name: 'Terminals' }).click();
-    await page
-      .getByRole('tablist', { name: 'Terminals' })
-      .getByRole('tab', { name: /server2/ })
-      .click();
+    const tab = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab', { name: /server2/ });
+    await tab.click();
     const pane = page.locator('.terminal-pane[data-node="server2"]');
     await pane.waitFor();
-    // The shell's prompt names the node (its hostname).
-    await terminalShows('server2', 'server2');
     await pane.click();
-    await page.keyboard.type('echo e2e-$((6*7)) && cat /srv/www/index.html');
+    // Typed before the shell is there: the tab still says it is connecting.
+    await expect(tab.locator('[aria-label="connecting"]').count()).resolves.toBe(1);
+    // The page has no newline of its own: the echo ends its line, so that no prompt redraw can hide it.
+    await page.keyboard.type('echo e2e-$((6*7)) && cat /srv/www/index.html && echo');
     await page.keyboard.press('Enter');
-    const text = await terminalShows('server2', 'e2e-42');
-    expect(text).toContain('<h1>server2</h1>');
+    // The page comes last: once it is there, the whole command's output is.
+    const text = await terminalShows('server2', '<h1>server2</h1>');
+    expect(text).toContain('e2e-42');
+    // The shell's prompt names the node (its hostname).
+    expect(text).toContain('server2');
     await e2e.shot('03-terminal');
   });
 
@@ -173,7 +176,30 @@ describe('a lab from the UI alone', () => {
   });
 
   it('switches to the light theme', async () => {
+    const theme = () =>
+      page.evaluate(() => {
+        const doc = globalThis as unknown as {
+          document: { documentElement: { dataset: Record<string, string | undefined> }; body: object };
+          getComputedStyle(e: object): { backgroundColor: string };
+        };
+        return {
+          name: doc.document.documentElement.dataset.theme,
+          background: doc.getComputedStyle(doc.document.body).backgroundColor,
+        };
+      });
+    const before = await theme();
+    expect(before.name).toBe('dark');
     await page.keyboard.press('Control+Shift+L');
+    await page.waitForFunction(
+      () =>
+        (
+          globalThis as unknown as {
+            document: { documentElement: { dataset: Record<string, string | undefined> } };
+          }
+        ).document.documentElement.dataset.theme === 'light',
+    );
+    const after = await theme();
+    expect(after.background).not.toBe(before.background);
     await e2e.shot('08-light-theme');
   });
 

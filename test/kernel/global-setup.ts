@@ -1,76 +1,77 @@
-// The kernel tier's engine: Debian's user-mode-linux kernel (real IPVS and IPIP) with Docker
-// Engine inside, reachable over a tap device. Provisioned, booted and given the lab image once
-// for the whole tier, then halted. Prints its own timings.
-import { spawnSync } from 'node:child_process';
+// The kernel tier's engine: LVS Lab's built-in kernel (Debian's user-mode Linux 6.1 with real
+// IPVS and IPIP, a Docker Engine inside, in one container on the host engine), started with the
+// same code users run (`lvs-lab engine start`), as an instance of its own so that a user's engine
+// is never touched. Started and given the lab image once for the whole tier, then stopped.
+// Prints its own timings.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import type { TestProject } from 'vitest/node';
-import { copyImage, ensureNodeImage } from '../../main/core/docker/images.js';
+import type { ProgressEvent } from '../../shared/progress.js';
+import { ensureNodeImage } from '../../main/core/docker/images.js';
+import { BuiltinKernel } from '../../main/core/engines/builtin-kernel.js';
 import { defaultPaths } from '../../main/core/paths.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const uml = (script: string) => path.join(root, 'test/kernel/uml', script);
-const STATE_DIR = '/run/lvs-lab-uml/lvsuml0';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    umlDockerHost: string;
-    umlConsoleLog: string;
+    /** DOCKER_HOST of the kernel's engine: unix:///.../docker.sock */
+    kernelDockerHost: string;
+    /** The engine's container on the host engine, for its logs on failure. */
+    kernelContainer: string;
+    /** The state folder the engine's socket lives in: testKernel(it) is the same engine. */
+    kernelStateDir: string;
     nodeImage: string;
   }
 }
 
-function timed<T>(label: string, timings: [string, number][], work: () => T): T {
-  const start = performance.now();
-  const result = work();
-  timings.push([label, (performance.now() - start) / 1000]);
-  return result;
-}
-
-function run(script: string): string {
-  const result = spawnSync('bash', [uml(script)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 600_000,
+/** The tier's own instance of the built-in kernel, its socket below `stateDir`. */
+export function testKernel(stateDir: string): BuiltinKernel {
+  const paths = defaultPaths(root);
+  return new BuiltinKernel(new Docker(), {
+    kernelContext: paths.kernelContext,
+    nodeContext: paths.imageContext,
+    stateDir,
+    instance: 'test',
   });
-  if (result.status !== 0) throw new Error(`${script} failed (exit ${String(result.status)})`);
-  return result.stdout;
 }
 
 export default async function setup(project: TestProject) {
-  const timings: [string, number][] = [];
-  timed('provision the kernel and its root file system', timings, () => run('provision.sh'));
-  const bootOutput = timed('boot to a ready Docker Engine', timings, () => run('boot.sh'));
-  const dockerHost = /DOCKER_HOST=(\S+)/.exec(bootOutput)?.[1];
-  if (!dockerHost) throw new Error(`boot.sh printed no DOCKER_HOST: ${bootOutput}`);
-
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-tier-'));
+  const kernel = testKernel(stateDir);
+  const phases = new Map<string, number>();
+  const started = performance.now();
+  const onProgress = (event: ProgressEvent) => {
+    if (event.phase !== 'engine') return;
+    if (event.state === 'working' && !phases.has(event.name)) phases.set(event.name, performance.now());
+    if (event.state === 'done') {
+      const since = phases.get(event.name) ?? started;
+      console.log(
+        `kernel tier timing: engine ${event.name}: ${((performance.now() - since) / 1000).toFixed(1)} s`,
+      );
+    }
+  };
   try {
-    const host = new Docker();
-    const url = new URL(dockerHost);
-    const umlEngine = new Docker({ host: url.hostname, port: Number(url.port) });
-    const start = performance.now();
-    const image = await ensureNodeImage(host, defaultPaths(root).imageContext);
-    await copyImage(host, umlEngine, image);
-    timings.push(['load the lab image into the kernel engine', (performance.now() - start) / 1000]);
-    const info = (await umlEngine.info()) as { KernelVersion?: string };
-    console.log(`\nkernel tier: engine at ${dockerHost}, kernel ${info.KernelVersion ?? '?'}`);
-    project.provide('umlDockerHost', dockerHost);
-    project.provide('umlConsoleLog', path.join(STATE_DIR, 'console.log'));
-    project.provide('nodeImage', image);
+    await kernel.start(onProgress);
   } catch (error) {
-    run('halt.sh');
+    console.log(await kernel.logs(60).catch(() => ''));
+    await kernel.stop().catch(() => undefined);
     throw error;
   }
-  printTimings(timings);
+  const status = await kernel.status();
+  console.log(
+    `\nkernel tier: engine unix://${kernel.socketPath}, ${status.kernel ?? '?'}, ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  project.provide('kernelDockerHost', `unix://${kernel.socketPath}`);
+  project.provide('kernelContainer', kernel.container);
+  project.provide('kernelStateDir', stateDir);
+  project.provide('nodeImage', await ensureNodeImage(new Docker(), defaultPaths(root).imageContext));
 
-  return () => {
-    const halt: [string, number][] = [];
-    timed('halt', halt, () => run('halt.sh'));
-    printTimings(halt);
+  return async () => {
+    const stopping = performance.now();
+    await kernel.stop();
+    console.log(`kernel tier timing: engine stop: ${((performance.now() - stopping) / 1000).toFixed(1)} s`);
   };
-}
-
-function printTimings(timings: [string, number][]) {
-  for (const [label, seconds] of timings)
-    console.log(`kernel tier timing: ${label}: ${seconds.toFixed(1)} s`);
 }

@@ -1,10 +1,11 @@
-// Every lab on a real kernel with IPVS and IPIP (user-mode Linux, Docker Engine inside), driven
-// through DOCKER_HOST by the same LabService users run. Each lab: up, every step applied with its
+// Every lab on a real kernel with IPVS and IPIP (the built-in kernel: user-mode Linux with a
+// Docker Engine inside), driven through DOCKER_HOST by the same LabService users run. Each lab: up, every step applied with its
 // checks passing, the lab's extra proof, then down leaving nothing. The bug reproductions
 // (labs/repro/) assert their symptom through their own checks.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Check } from '../../shared/lab-schema.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
@@ -18,7 +19,7 @@ import { runChecks } from '../../main/core/engine/step-runner.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // The same code path as a user's: DOCKER_HOST names the engine.
-process.env.DOCKER_HOST = inject('umlDockerHost');
+process.env.DOCKER_HOST = inject('kernelDockerHost');
 const docker = connectEngine();
 const service = new LabService(
   { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-')) },
@@ -42,8 +43,10 @@ async function labResources(labId: string) {
 
 /** On failure: the kernel's console, every container's log, so the cause is visible in CI. */
 async function diagnose(labId: string) {
-  const consoleLog = readFileSync(inject('umlConsoleLog'), 'utf8').split('\n').slice(-40).join('\n');
-  console.log(`--- kernel console (last 40 lines) ---\n${consoleLog}`);
+  const engineLog = await new Docker()
+    .getContainer(inject('kernelContainer'))
+    .logs({ stdout: true, stderr: true, tail: 40 });
+  console.log(`--- the kernel's console (last 40 lines) ---\n${engineLog.toString('utf8')}`);
   const filters = labelFilter({ [LABEL.managed]: 'true', [LABEL.lab]: labId });
   for (const c of await docker.listContainers({ all: true, filters })) {
     const log = await docker.getContainer(c.Id).logs({ stdout: true, stderr: true, tail: 20 });

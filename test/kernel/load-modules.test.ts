@@ -6,7 +6,7 @@ import { execScript } from '../../main/core/docker/exec.js';
 import { loadHostModules } from '../../main/core/preflight/load-modules.js';
 import { runOnHost } from '../../main/core/preflight/host-helper.js';
 
-process.env.DOCKER_HOST = inject('umlDockerHost');
+process.env.DOCKER_HOST = inject('kernelDockerHost');
 const docker = connectEngine();
 const image = inject('nodeImage');
 

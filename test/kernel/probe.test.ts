@@ -17,7 +17,7 @@ import { ProbeManager } from '../../main/core/probe/manager.js';
 import { ProbeStats } from '../../main/core/probe/stats.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-process.env.DOCKER_HOST = inject('umlDockerHost');
+process.env.DOCKER_HOST = inject('kernelDockerHost');
 const service = new LabService(
   { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-probe-')) },
   connectEngine(),
@@ -67,7 +67,7 @@ describe('the probe against the VIP of tun-arptables on a real kernel', () => {
     expect(results.filter((r) => !r.run.ok || !r.check.ok).map((r) => r.run.stepId)).toEqual([]);
   });
 
-  it('50 requests/s for 4 s: round robin (at most one swap apart), no errors, the rr shares, and the TUN asymmetry', async () => {
+  it('50 requests/s for 4 s: round robin (at most two shifts apart), no errors, the rr shares, and the TUN asymmetry', async () => {
     const before = await settledView();
     expect(before.error).toBeNull();
     const samples: ProbeSample[] = [];
@@ -89,16 +89,17 @@ describe('the probe against the VIP of tun-arptables on a real kernel', () => {
     expect(new Set(order)).toEqual(new Set(['server2', 'server3']));
     expect(order.filter((n) => n === 'server2')).toHaveLength(100);
     // Round robin, seen in the order the requests were sent. IPVS schedules in the order the SYNs
-    // arrive, and with requests in flight together a retried SYN can swap two neighbours; so the
-    // proof is that the running difference between the servers never exceeds 2 (one swap),
-    // where a random 50/50 split would drift by about 14 over 200 requests.
+    // arrive; a request whose SYN is late (in flight beside its neighbours, or retried) takes its
+    // server later, which shifts the alternation by one from there on. The proof is that the
+    // running difference between the servers never exceeds 3 (two such shifts at once), where a
+    // random 50/50 split drifts by about 14 over 200 requests, and that the counts are exact.
     let difference = 0;
     let widest = 0;
     for (const node of order) {
       difference += node === 'server2' ? 1 : -1;
       widest = Math.max(widest, Math.abs(difference));
     }
-    expect(widest).toBeLessThanOrEqual(2);
+    expect(widest).toBeLessThanOrEqual(3);
 
     const stats = new ProbeStats({ nodes: ['server2', 'server3'] });
     stats.add(samples);

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   requestArgs,
   sendArgs,
+  type AppFeatures,
   type ApiError,
   type ApiEvents,
   type ApiRequests,
@@ -17,21 +18,30 @@ import {
   type SendName,
   type TerminalOpenArgs,
 } from '../../../shared/api.js';
+import { ENGINE_PROGRESS_ID, type EngineChoice, type EngineInfo } from '../../../shared/engine.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { LabLoadError } from '../lab/loader.js';
 import type { Lab } from '../lab/model.js';
 import type { LabService } from '../lab-service.js';
-import { LabError } from '../runtime/lab-runtime.js';
+import { errorText, LabError } from '../errors.js';
+import { isEngineUnreachable } from '../docker/engine.js';
 import { HostHelperError } from '../preflight/host-helper.js';
-import { errorText } from '../docker/images.js';
+import { hostTerminalFeatures } from '../terminal/host-terminal-policy.js';
 
 /** Who receives an event: one caller, or every connected caller. */
 export type EventTarget = { owner: string } | 'all';
 
 export type EventSink = <N extends EventName>(target: EventTarget, name: N, ...args: ApiEvents[N]) => void;
 
+/**
+ * Sessions belong to the caller that opened them. Every call that names a session is checked
+ * against this, so that one tab or window can neither type into nor close another's.
+ */
 export interface TerminalBackend {
+  ownerOf(sessionId: string): string | undefined;
   open(owner: string, args: TerminalOpenArgs): Promise<{ sessionId: string }>;
+  /** A shell on the host: asked only when the features allow it. */
+  openHost(owner: string, size: { cols: number; rows: number }): Promise<{ sessionId: string }>;
   input(sessionId: string, data: string): void;
   resize(sessionId: string, cols: number, rows: number): void;
   ack(sessionId: string, bytes: number): void;
@@ -42,6 +52,7 @@ export interface TerminalBackend {
 }
 
 export interface ProbeBackend {
+  ownerOf(probeId: string): string | undefined;
   start(
     owner: string,
     lab: Lab,
@@ -58,6 +69,18 @@ export interface HandlerDeps {
   terminals: TerminalBackend;
   probes: ProbeBackend;
   readIpvs: (lab: Lab) => Promise<IpvsView>;
+  /** What this shell of the app offers; without it, no host terminal. */
+  features?: AppFeatures;
+  /** Which engine runs the labs, and switching it; without it, the engine requests fail. */
+  engines?: EngineControl;
+}
+
+/** The app's engine, as the handler drives it (main/core/engines/engine-switch.ts). */
+export interface EngineControl {
+  info(): Promise<EngineInfo>;
+  use(choice: EngineChoice, onProgress: ProgressListener): Promise<EngineInfo>;
+  stopBuiltin(): Promise<EngineInfo>;
+  logs(): Promise<string>;
 }
 
 type Handlers = {
@@ -66,12 +89,18 @@ type Handlers = {
 
 export class ApiHandler {
   private readonly handlers: Handlers;
+  /**
+   * Disconnects per owner so far. A terminal or probe whose opening was under way when its owner
+   * went would otherwise outlive it, unseen: each open compares the count before and after.
+   */
+  private readonly disconnects = new Map<string, number>();
 
   constructor(
     private readonly deps: HandlerDeps,
     private readonly emit: EventSink,
   ) {
     const { service, terminals, probes } = deps;
+    const features = deps.features ?? hostTerminalFeatures(false);
     const progressOf =
       (labId: string): ProgressListener =>
       (event) => {
@@ -110,17 +139,55 @@ export class ApiHandler {
         return result;
       },
       'ipvs.read': async (_owner, labId) => deps.readIpvs((await service.running(labId)).lab),
-      'terminal.open': (owner, args) => terminals.open(owner, args),
-      'terminal.close': async (_owner, sessionId) => {
+      'terminal.open': (owner, args) => this.openOwned(owner, () => terminals.open(owner, args)),
+      'terminal.openHost': (owner, size) => {
+        if (!features.hostTerminal) {
+          throw new LabError(
+            features.hostTerminalReason ?? 'the host terminal is off',
+            'it opens a shell as the user who started LVS Lab, so browser mode keeps it off unless asked',
+          );
+        }
+        return this.openOwned(owner, () => terminals.openHost(owner, size));
+      },
+      'terminal.close': async (owner, sessionId) => {
+        if (terminals.ownerOf(sessionId) !== owner) throw notYours('terminal session', sessionId);
         await terminals.close(sessionId);
         return null;
       },
-      'probe.start': async (owner, { labId, ratePerSecond, durationSeconds }) =>
-        probes.start(owner, (await service.running(labId)).lab, { ratePerSecond, durationSeconds }),
-      'probe.stop': async (_owner, probeId) => {
+      'probe.start': async (owner, { labId, ratePerSecond, durationSeconds }) => {
+        const epoch = this.disconnectsOf(owner);
+        const { lab } = await service.running(labId);
+        const started = await probes.start(owner, lab, { ratePerSecond, durationSeconds });
+        // Its end event still goes to the owner, so that a page that is in fact still there
+        // does not show it as running.
+        if (this.disconnectsOf(owner) !== epoch) await probes.stop(started.probeId);
+        return started;
+      },
+      'probe.stop': async (owner, probeId) => {
+        if (probes.ownerOf(probeId) !== owner) throw notYours('probe', probeId);
         await probes.stop(probeId);
         return null;
       },
+      'app.features': () => Promise.resolve(features),
+      'engine.info': () => this.engines().info(),
+      'engine.use': async (_owner, choice) => {
+        // Lab shells and probes belong to the engine they run on: end them before switching
+        // (host shells stay).
+        await this.endLabSessions();
+        const info = await this.engines().use(choice, progressOf(ENGINE_PROGRESS_ID));
+        this.emit('all', 'engine.changed', info);
+        await this.broadcastStatus();
+        return info;
+      },
+      'engine.stopBuiltin': async () => {
+        const before = await this.engines().info();
+        if (before.kind === 'builtin') await this.endLabSessions();
+        const info = await this.engines().stopBuiltin();
+        this.emit('all', 'engine.changed', info);
+        await this.broadcastStatus();
+        return info;
+      },
+      'engine.logs': () => this.engines().logs(),
     };
   }
 
@@ -144,13 +211,15 @@ export class ApiHandler {
     }
   }
 
-  /** One-way messages on the terminal's hot path: invalid ones are dropped. */
-  send(_owner: string, name: string, rawArgs: unknown): boolean {
+  /** One-way messages on the terminal's hot path: invalid ones, and ones for another caller's session, are dropped. */
+  send(owner: string, name: string, rawArgs: unknown): boolean {
     if (!isSendName(name)) return false;
     const parsed = (sendArgs[name] as z.ZodType<unknown[]>).safeParse(rawArgs);
     if (!parsed.success) return false;
     const { terminals } = this.deps;
     const args = parsed.data;
+    // Every send names its session first.
+    if (terminals.ownerOf(args[0] as string) !== owner) return false;
     switch (name) {
       case 'terminal.input':
         terminals.input(args[0] as string, args[1] as string);
@@ -167,12 +236,44 @@ export class ApiHandler {
 
   /** A window closed or a connection dropped: end what it opened. */
   async disconnect(owner: string): Promise<void> {
+    this.disconnects.set(owner, this.disconnectsOf(owner) + 1);
     await Promise.all([this.deps.terminals.closeOwner(owner), this.deps.probes.stopOwner(owner)]);
   }
 
   /** The app is quitting: hang up every shell and stop every probe (labs keep running). */
   async shutdown(): Promise<void> {
     await Promise.all([this.deps.terminals.closeAll(), this.deps.probes.stopAll()]);
+  }
+
+  /** Opens a terminal for `owner`, and closes it again if the owner went while it opened. */
+  private async openOwned(
+    owner: string,
+    open: () => Promise<{ sessionId: string }>,
+  ): Promise<{ sessionId: string }> {
+    const epoch = this.disconnectsOf(owner);
+    const opened = await open();
+    if (this.disconnectsOf(owner) !== epoch) {
+      await this.deps.terminals.close(opened.sessionId);
+      throw new LabError('the window or tab that opened this terminal has gone');
+    }
+    return opened;
+  }
+
+  private async endLabSessions(): Promise<void> {
+    const labs = await this.deps.service.status().catch(() => []);
+    await Promise.all([
+      ...labs.map((lab) => this.deps.terminals.closeLab(lab.labId)),
+      this.deps.probes.stopAll(),
+    ]);
+  }
+
+  private engines(): EngineControl {
+    if (!this.deps.engines) throw new LabError('this shell of LVS Lab does not manage engines');
+    return this.deps.engines;
+  }
+
+  private disconnectsOf(owner: string): number {
+    return this.disconnects.get(owner) ?? 0;
   }
 
   private async broadcastStatus(): Promise<void> {
@@ -182,6 +283,11 @@ export class ApiHandler {
       // Status is a courtesy push; the caller's own result already went out.
     }
   }
+}
+
+/** The same answer whether the id is unknown or another caller's: ids are not to be probed. */
+function notYours(what: string, id: string): LabError {
+  return new LabError(`no ${what} ${id} of yours`, 'it has ended, or was opened by another window or tab');
 }
 
 function isRequestName(name: string): name is RequestName {
@@ -199,8 +305,8 @@ export function toApiError(error: unknown): ApiError {
       ? { message: error.message }
       : { message: error.message, hint: error.hint };
   if (error instanceof HostHelperError) return { message: error.message, hint: error.manual };
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT' || code === 'ECONNREFUSED') {
+  // Only a failed connection to the engine; any other missing file shows its own message and path.
+  if (isEngineUnreachable(error)) {
     return {
       message: 'the Docker Engine is not running',
       hint: 'start it, then open the preflight view for details',

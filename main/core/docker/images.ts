@@ -1,13 +1,16 @@
-// The lab node image: built from lab-images/node, tagged by a hash of its build context so that
-// a changed Dockerfile is rebuilt and an unchanged one is never rebuilt.
+// LVS Lab's images (the lab node image from lab-images/node, the built-in kernel's from
+// lab-images/kernel), each tagged by a hash of its build context so that a changed Dockerfile is
+// rebuilt and an unchanged one is never rebuilt.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { ProgressListener } from '../../../shared/progress.js';
+import { errorText } from '../errors.js';
 import { LABEL } from './labels.js';
 
 export const NODE_IMAGE_REPO = 'lvs-lab/node';
+export const KERNEL_IMAGE_REPO = 'lvs-lab/kernel';
 export const BASE_IMAGE = 'debian:bookworm-slim';
 
 export async function contextFiles(contextDir: string): Promise<string[]> {
@@ -35,7 +38,11 @@ export async function contextHash(contextDir: string): Promise<string> {
 }
 
 export async function nodeImageTag(contextDir: string): Promise<string> {
-  return `${NODE_IMAGE_REPO}:${await contextHash(contextDir)}`;
+  return imageTag(NODE_IMAGE_REPO, contextDir);
+}
+
+export async function imageTag(repo: string, contextDir: string): Promise<string> {
+  return `${repo}:${await contextHash(contextDir)}`;
 }
 
 export async function imageExists(docker: Docker, image: string): Promise<boolean> {
@@ -49,12 +56,22 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
 }
 
 /** Builds the node image unless an image with the same context hash is already there. */
-export async function ensureNodeImage(
+export function ensureNodeImage(
   docker: Docker,
   contextDir: string,
   onProgress: ProgressListener = () => undefined,
 ): Promise<string> {
-  const tag = await nodeImageTag(contextDir);
+  return ensureImage(docker, NODE_IMAGE_REPO, contextDir, onProgress);
+}
+
+/** Builds `repo` from `contextDir` unless an image with the same context hash is already there. */
+export async function ensureImage(
+  docker: Docker,
+  repo: string,
+  contextDir: string,
+  onProgress: ProgressListener = () => undefined,
+): Promise<string> {
+  const tag = await imageTag(repo, contextDir);
   if (await imageExists(docker, tag)) {
     onProgress({ phase: 'image', name: tag, state: 'working', fraction: 1, message: 'image present' });
     return tag;
@@ -128,15 +145,6 @@ async function pull(docker: Docker, image: string): Promise<void> {
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
-}
-
-export function errorText(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const json = (error as { json?: { message?: string } }).json;
-    if (json?.message) return json.message;
-    if (error instanceof Error) return error.message;
-  }
-  return String(error);
 }
 
 /**

@@ -1,12 +1,13 @@
 // Applies a lab step (its commands, one exec per node, nodes in parallel) and checks it.
 import { randomBytes } from 'node:crypto';
-import type { Check, LabStep } from '../../../shared/lab-schema.js';
+import { STDOUT_MATCH_FLAGS, type Check, type LabStep } from '../../../shared/lab-schema.js';
 import type { CheckResult, CommandResult, StepCheckResult, StepRunResult } from '../../../shared/results.js';
 import type { ExecResult } from '../docker/exec.js';
 import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
 import { evaluateHttp, evaluateStateCheck } from '../checks/evaluate.js';
 import { gatherFacts } from '../checks/facts.js';
 import { attribute, curlSamplesScript, parseCurlSamples, shellQuote } from '../parsers/index.js';
+import { PatternMatcher } from './pattern-matcher.js';
 
 export type NodeExec = (node: string, script: string, timeoutMs?: number) => Promise<ExecResult>;
 
@@ -180,6 +181,9 @@ async function runHttpCheck(
   }
 }
 
+/** Trainers' patterns run off the main thread, with a time limit (one worker for the process). */
+const patterns = new PatternMatcher();
+
 async function runCommandCheck(
   check: Extract<Check, { kind: 'command' }>,
   exec: NodeExec,
@@ -208,15 +212,18 @@ async function runCommandCheck(
         reason: because(`the output of \`${check.run}\` on ${check.node} lacks "${check.stdoutIncludes}"`),
       };
     }
-    if (check.stdoutMatches !== undefined && !new RegExp(check.stdoutMatches, 'm').test(result.stdout)) {
-      return {
-        kind: check.kind,
-        label,
-        ok: false,
-        reason: because(
-          `the output of \`${check.run}\` on ${check.node} does not match /${check.stdoutMatches}/`,
-        ),
-      };
+    if (check.stdoutMatches !== undefined) {
+      const outcome = await patterns.test(check.stdoutMatches, STDOUT_MATCH_FLAGS, result.stdout);
+      // A pattern that cannot be evaluated is the lab file's fault: said as is, not as the trainer's reason.
+      const failure =
+        outcome.kind === 'no-match'
+          ? because(`the output of \`${check.run}\` on ${check.node} does not match /${check.stdoutMatches}/`)
+          : outcome.kind === 'timeout'
+            ? `the pattern /${check.stdoutMatches}/ took longer than ${outcome.timeoutMs} ms on the output of \`${check.run}\` on ${check.node}; simplify it (nested repetitions such as (a+)+ backtrack without end)`
+            : outcome.kind === 'error'
+              ? `the pattern /${check.stdoutMatches}/ could not be evaluated: ${outcome.message}`
+              : null;
+      if (failure !== null) return { kind: check.kind, label, ok: false, reason: failure };
     }
     return { kind: check.kind, label, ok: true };
   } catch (error) {

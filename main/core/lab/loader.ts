@@ -1,9 +1,9 @@
 // Reads a lab file, checks it against the schema and against itself (cross references,
 // address plan), and reports every problem with the file, the line and the field.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import {
   CHECK_KINDS,
@@ -40,7 +40,7 @@ export function formatIssue(issue: LabIssue): string {
 export async function loadLabFile(file: string, labsDir = defaultLabsDir(file)): Promise<Lab> {
   const absolute = path.resolve(file);
   const text = await readLabText(file, absolute);
-  return parseLab(text, file, absolute, (base) => loadBase(base, absolute, labsDir, file));
+  return parseLab(text, file, absolute, (base) => loadBase(base, absolute, labsDir));
 }
 
 async function readLabText(file: string, absolute: string): Promise<string> {
@@ -65,27 +65,59 @@ export interface BaseText {
   file: string;
 }
 
-/** The text of a derived lab's base: a lab id in the labs folder, or a path beside the file. */
-async function loadBase(base: string, from: string, labsDir: string, displayName: string): Promise<BaseText> {
-  const candidates = /[/.]/.test(base)
-    ? [path.resolve(path.dirname(from), base)]
-    : [path.join(labsDir, `${base}.yaml`), path.join(labsDir, `${base}.yml`)];
-  for (const candidate of candidates) {
-    try {
-      return { text: await readFile(candidate, 'utf8'), file: candidate };
-    } catch {
-      // try the next candidate
-    }
+/** Why an `extends:` names no base that may be used; parseLab reports it at the field. */
+export class BaseLabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BaseLabError';
   }
-  throw new LabLoadError([
-    {
-      file: displayName,
-      line: 1,
-      column: 1,
-      field: 'extends',
-      message: `no base lab "${base}" (looked for ${candidates.join(', ')})`,
-    },
-  ]);
+}
+
+/**
+ * The text of a derived lab's base: a lab id in the labs folder, or a path relative to the file
+ * that stays inside the labs folder. A lab file is untrusted input (a trainer's download): its
+ * `extends:` must not make the app read, and show in its errors, files from elsewhere.
+ */
+async function loadBase(base: string, from: string, labsDir: string): Promise<BaseText> {
+  const isId = /^[\w-]+$/.test(base);
+  if (!isId) {
+    if (path.isAbsolute(base))
+      throw new BaseLabError(`a base lab is named by its id or a path inside the labs folder, not ${base}`);
+    const resolved = path.resolve(path.dirname(from), base);
+    if (!isInside(labsDir, resolved))
+      throw new BaseLabError(`the base lab ${base} is outside the labs folder (${labsDir})`);
+    if (!/\.ya?ml$/.test(resolved)) throw new BaseLabError(`the base lab ${base} is not a .yaml file`);
+  }
+  const candidates = isId
+    ? [path.join(labsDir, `${base}.yaml`), path.join(labsDir, `${base}.yml`)]
+    : [path.resolve(path.dirname(from), base)];
+  for (const candidate of candidates) {
+    let text: string;
+    try {
+      text = await readFile(candidate, 'utf8');
+    } catch {
+      continue;
+    }
+    // A link inside the folder may still point out of it.
+    if (!isInside(await realpath(labsDir), await realpath(candidate)))
+      throw new BaseLabError(`the base lab ${base} links to a file outside the labs folder (${labsDir})`);
+    return { text, file: candidate };
+  }
+  throw new BaseLabError(`no lab named ${base} (labs: ${(await labIds(labsDir)).join(', ') || 'none'})`);
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** The ids `extends:` can name: the lab files directly in the labs folder. */
+async function labIds(labsDir: string): Promise<string[]> {
+  const files = await readdir(labsDir).catch(() => []);
+  return files
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
 }
 
 /**
@@ -123,7 +155,7 @@ export function parseLab(
       }),
     );
   }
-  const raw: unknown = doc.toJS();
+  const raw = documentValue(doc, displayName, at);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new LabLoadError([
       {
@@ -152,8 +184,15 @@ export function parseLab(
         },
       ]);
     }
-    return resolveBase(derived.data.extends).then((base) =>
-      mergeDerived(derived.data, base, doc, displayName, absolutePath, text, at),
+    return resolveBase(derived.data.extends).then(
+      (base) => mergeDerived(derived.data, base, doc, displayName, absolutePath, text, at),
+      (error: unknown) => {
+        if (!(error instanceof BaseLabError)) throw error;
+        const pos = locate(doc, ['extends'], at);
+        throw new LabLoadError([
+          { file: displayName, line: pos.line, column: pos.col, field: 'extends', message: error.message },
+        ]);
+      },
     );
   }
 
@@ -168,6 +207,37 @@ export function parseLab(
   }
 
   return toModel(parsed.data, absolutePath, text);
+}
+
+/**
+ * Aliases a YAML file may expand, all told: a lab file uses a few; a "billion laughs" file nests
+ * them to expand exponentially, and is refused before it is expanded.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+function documentValue(doc: Document, displayName: string, at: At): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // The yaml package says "Excessive alias count indicates a resource exhaustion attack".
+    let first: { line: number; col: number } = { line: 1, col: 1 };
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) first = at(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new LabLoadError([
+      {
+        file: displayName,
+        line: first.line,
+        column: first.col,
+        field: '',
+        message: `invalid YAML: more than ${MAX_ALIAS_COUNT} alias expansions; aliases nested like this ("billion laughs") would take all memory`,
+      },
+    ]);
+  }
 }
 
 function mergeDerived(

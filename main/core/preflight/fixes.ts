@@ -81,7 +81,7 @@ export const FIXES: Record<
   sysctl: [
     {
       platform: 'linux',
-      text: 'The engine keeps /proc/sys read-only in containers. LVS Lab asks for systempaths=unconfined (and apparmor=unconfined where AppArmor runs); a rootless engine or user-namespace remapping refuses both: use the rootful engine.',
+      text: "The engine keeps /proc/sys read-only in containers. LVS Lab asks it to make only /proc/sys/net writable (the node's own network namespace); where AppArmor runs, load LVS Lab's profile once: `sudo apparmor_parser -r -W lab-images/apparmor/lvs-lab-node`. A rootless engine or user-namespace remapping refuses the writes: use the rootful engine.",
     },
   ],
   rootless: [

@@ -2,9 +2,9 @@
 // `nsenter -t 1`: the host's own modprobe and iptables, so the host's module tree and firewall
 // backend are used. Root-equivalent, so it only ever runs when the user asks for it.
 import type Docker from 'dockerode';
-import { errorText } from '../docker/images.js';
+import { demuxLogs } from '../docker/demux.js';
 import { LABEL } from '../docker/labels.js';
-import { demuxLogs } from './preflight.js';
+import { errorText } from '../errors.js';
 
 export class HostHelperError extends Error {
   constructor(

@@ -5,11 +5,13 @@ import type Docker from 'dockerode';
 import type { Platform, PreflightItem, PreflightReport } from '../../../shared/preflight.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { engineEndpoint } from '../docker/engine.js';
-import { ensureNodeImage, errorText } from '../docker/images.js';
+import { demuxLogs } from '../docker/demux.js';
+import { ensureNodeImage } from '../docker/images.js';
 import { LABEL } from '../docker/labels.js';
 import { newMarker, parseSections, section, type Section } from '../docker/sections.js';
+import { errorText } from '../errors.js';
 import { detectIpvsUnavailable } from '../parsers/index.js';
-import { NODE_CAPABILITIES, writableProcSys } from '../runtime/plan.js';
+import { NODE_CAPABILITIES, confinedProcSys } from '../runtime/plan.js';
 import { probeLabBridging } from './bridging.js';
 import { fixesFor } from './fixes.js';
 
@@ -164,10 +166,12 @@ function lastLine(text: string): string {
 export interface PreflightOptions {
   imageContext: string;
   onProgress?: ProgressListener;
+  /** How to name the engine in the report; default DOCKER_HOST or the local socket. */
+  endpoint?: string;
 }
 
 export async function runPreflight(docker: Docker, options: PreflightOptions): Promise<PreflightReport> {
-  const endpoint = engineEndpoint().url;
+  const endpoint = options.endpoint ?? engineEndpoint().url;
   const items: PreflightItem[] = [];
   let info: { OperatingSystem?: string; KernelVersion?: string; Name?: string; SecurityOptions?: string[] };
   let version: { Version?: string; ApiVersion?: string };
@@ -268,7 +272,7 @@ async function runProbeContainer(
       // No network at all: the probe touches only its own namespace.
       NetworkMode: 'none',
       CapAdd: NODE_CAPABILITIES,
-      ...writableProcSys({ apparmor }),
+      ...confinedProcSys({ apparmor }),
     },
   });
   try {
@@ -279,18 +283,6 @@ async function runProbeContainer(
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
-}
-
-/** `docker logs` of a non-TTY container is framed: 8-byte headers before each chunk. */
-export function demuxLogs(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 function engineUnreachable(endpoint: string, error: unknown): PreflightItem {

@@ -16,7 +16,7 @@ import {
 } from '../parsers/index.js';
 import type { ExecResult } from '../docker/exec.js';
 import { parseSections, section, type Section } from '../docker/sections.js';
-import { errorText } from '../docker/images.js';
+import { errorText } from '../errors.js';
 import type { LabRuntime } from '../runtime/lab-runtime.js';
 
 const MARK = '@@lvslab-ipvs-view';

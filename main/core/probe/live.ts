@@ -2,11 +2,12 @@
 // the end. The text is made here (pure functions) and written through the caller's `write`, so
 // the core never prints.
 import type { IpvsView } from '../../../shared/api.js';
+import { expectationForService, type ExpectedShares } from '../../../shared/expected-shares.js';
 import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
 import type { LabRuntime } from '../runtime/lab-runtime.js';
 import { readIpvsView } from './ipvs-view.js';
 import { ProbeManager } from './manager.js';
-import { expectedShares, ProbeStats, type ExpectedShares, type ProbeStatsSnapshot } from './stats.js';
+import { ProbeStats, type ProbeStatsSnapshot } from './stats.js';
 
 export interface LiveProbeOptions {
   ratePerSecond: number;
@@ -38,19 +39,8 @@ export function expectationFor(
   view: IpvsView | null,
   observed?: Record<string, number>,
 ): ExpectedShares {
-  const { vip, port, protocol } = lab.service;
-  const service = view?.services.find(
-    (s) => s.address === vip && s.port === port && s.protocol === protocol.toUpperCase(),
-  );
-  if (service) {
-    const servers = service.realServers.map((rs) => ({ node: rs.node ?? rs.address, weight: rs.weight }));
-    return expectedShares(service.scheduler, servers, {
-      persistent: (service.persistentSeconds ?? null) !== null,
-      ...(observed ? { observed } : {}),
-    });
-  }
-  const servers = nodesWithRole(lab, 'realserver').map((n) => ({ node: n.name, weight: 1 }));
-  return expectedShares(lab.service.scheduler, servers, observed ? { observed } : {});
+  const realServers = nodesWithRole(lab, 'realserver').map((n) => n.name);
+  return expectationForService(lab.service, realServers, view, observed).expected;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -13,9 +13,10 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ProbeBatch, ProbeSample } from '../../../shared/api.js';
-import { errorText } from '../docker/images.js';
+import { DockerStreamDemuxer } from '../docker/demux.js';
+import { errorText, LabError } from '../errors.js';
 import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
-import { LabError, type LabRuntime } from '../runtime/lab-runtime.js';
+import type { LabRuntime } from '../runtime/lab-runtime.js';
 import {
   ProbeLineParser,
   toSamples,
@@ -24,10 +25,12 @@ import {
   type ProbeStartLine,
 } from './line-parser.js';
 
+/** Where a probe's results go. Each call names the probe's owner, so that a shell can route it
+ * even when the probe ended before `start` returned (stopped while it was starting). */
 export interface ProbeSink {
-  samples(batch: ProbeBatch): void;
+  samples(batch: ProbeBatch, owner: string): void;
   /** Once per probe, after its last batch. See `endReason` for the reasons. */
-  end(probeId: string, reason: string): void;
+  end(probeId: string, reason: string, owner: string): void;
 }
 
 export interface ProbeStartOptions {
@@ -49,6 +52,11 @@ export const PROBE_LIMITS = {
   maxTimeoutMs: 60_000,
   defaultTimeoutMs: 2000,
 } as const;
+
+/** SIGTERM to one probe, found by its unique tag: the fallback when end of file did not stop it. */
+export function probeKillCommand(probeId: string): string[] {
+  return ['pkill', '-TERM', '-f', `^lvs-probe --tag ${probeId} `];
+}
 
 /** The probe stops when its stdin was silent this long; the manager writes every second. */
 export const HEARTBEAT_SECONDS = 5;
@@ -126,32 +134,6 @@ export function endReason(input: {
   }
 }
 
-/**
- * Splits Docker's multiplexed exec stream (8-byte header: stream type, 3 zero bytes, payload
- * length big-endian, then the payload) into stdout and stderr, calling back synchronously.
- */
-export class DockerDemuxer {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  constructor(
-    private readonly onStdout: (chunk: Buffer) => void,
-    private readonly onStderr: (chunk: Buffer) => void,
-  ) {}
-
-  push(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    while (this.buffer.length >= 8) {
-      const type = this.buffer[0];
-      const size = this.buffer.readUInt32BE(4);
-      if (this.buffer.length < 8 + size) break;
-      const payload = this.buffer.subarray(8, 8 + size);
-      this.buffer = this.buffer.subarray(8 + size);
-      if (type === 2) this.onStderr(payload);
-      else this.onStdout(payload);
-    }
-  }
-}
-
 function checkRange(name: string, value: number, min: number, max: number): void {
   if (!Number.isFinite(value) || value < min || value > max)
     throw new LabError(`the probe's ${name} must be from ${min} to ${max}, not ${value}`);
@@ -172,6 +154,11 @@ export class ProbeManager {
       killAfterMs: options.killAfterMs ?? 1500,
       abandonAfterMs: options.abandonAfterMs ?? 6000,
     };
+  }
+
+  /** Who started this probe, while it runs. */
+  ownerOf(probeId: string): string | undefined {
+    return this.probes.get(probeId)?.owner;
   }
 
   /** The probes running now. */
@@ -342,7 +329,7 @@ export class ProbeManager {
     if (probe.finished || !probe.container) return;
     try {
       const exec = await probe.container.exec({
-        Cmd: ['pkill', '-TERM', '-f', `^lvs-probe --tag ${probe.id} `],
+        Cmd: probeKillCommand(probe.id),
         AttachStdout: false,
         AttachStderr: false,
       });
@@ -374,7 +361,7 @@ export class ProbeManager {
       }
       take(results);
     };
-    const demux = new DockerDemuxer(
+    const demux = new DockerStreamDemuxer(
       (chunk) => {
         onLines(parser.push(chunk));
       },
@@ -402,7 +389,7 @@ export class ProbeManager {
     probe.pending = [];
     probe.delivered += samples.length;
     try {
-      this.sink.samples({ probeId: probe.id, samples });
+      this.sink.samples({ probeId: probe.id, samples }, probe.owner);
     } catch {
       // A failing sink must not stop the probe's bookkeeping.
     }
@@ -419,6 +406,7 @@ export class ProbeManager {
       this.sink.end(
         probe.id,
         endReason({ stopReason: probe.stopReason, end: probe.end, exitCode, stderr: probe.stderr }),
+        probe.owner,
       );
     } catch {
       // As above.

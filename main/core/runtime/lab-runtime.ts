@@ -7,25 +7,23 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import type { LabInstanceStatus, NodeStatus } from '../../../shared/status.js';
 import { parseCidr, subnetsOverlap } from '../lab/ipv4.js';
 import type { Lab, LabNodeModel } from '../lab/model.js';
+import { errorText, LabError } from '../errors.js';
 import { execScript, type ExecOptions, type ExecResult } from '../docker/exec.js';
-import { ensureNodeImage, errorText, isNotFound } from '../docker/images.js';
+import { ensureNodeImage, isNotFound } from '../docker/images.js';
 import { containerName, LABEL, labelFilter, networkName } from '../docker/labels.js';
 import {
   containerCreateOptions,
   interfaceSetupScript,
   networkCreateOptions,
+  NODE_APPARMOR_PROFILE,
   type EngineTraits,
   type InstanceInfo,
 } from './plan.js';
 
-export class LabError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'LabError';
-  }
+/** What to do when a node will not start: on AppArmor hosts, most often our profile is not loaded yet. */
+function startFailureHint(error: unknown, traits: EngineTraits): string | undefined {
+  if (!traits.apparmor || !/apparmor/i.test(errorText(error))) return undefined;
+  return `load LVS Lab's AppArmor profile on the Docker host once: sudo apparmor_parser -r -W lab-images/apparmor/${NODE_APPARMOR_PROFILE}`;
 }
 
 export interface RuntimeOptions {
@@ -96,7 +94,9 @@ export class LabRuntime {
         leftovers.length === 0
           ? `${message}. Everything it had created was removed.`
           : `${message}. Could not remove: ${leftovers.join('; ')}`,
-        leftovers.length === 0 ? undefined : 'run `lvs-lab cleanup` to remove what is left',
+        leftovers.length === 0
+          ? startFailureHint(error, traits)
+          : 'run `lvs-lab cleanup` to remove what is left',
       );
     }
     const status = (await this.instances()).find((s) => s.instance === instance.id);

@@ -86,7 +86,7 @@ export function containerCreateOptions(
     HostConfig: {
       NetworkMode: networkName(lab.id, first.network),
       CapAdd: NODE_CAPABILITIES,
-      ...writableProcSys(traits),
+      ...confinedProcSys(traits),
       Sysctls: Object.fromEntries(Object.entries(node.sysctls ?? {}).map(([k, v]) => [k, String(v)])),
       RestartPolicy: { Name: 'no' },
       // Lab nodes are tiny; this stops a runaway command in one node from starving the desktop.
@@ -100,15 +100,40 @@ export function containerCreateOptions(
 }
 
 /**
- * Lets the lab's sysctl steps write /proc/sys without --privileged. The docker CLI's
- * `--security-opt systempaths=unconfined` is this on the wire: no masked and no read-only paths.
- * On AppArmor hosts the default profile still denies /proc/sys writes, so it is lifted there too.
+ * /proc/sys entries that are not per network namespace. A write to any of them from a node would
+ * change the Docker host's kernel (core_pattern alone runs a program as root on the host), so
+ * they stay read-only. Entries a kernel lacks are skipped by the runtime.
  */
-export function writableProcSys(traits: EngineTraits) {
+export const HOST_WIDE_PROC_SYS = [
+  '/proc/sys/abi',
+  '/proc/sys/crypto',
+  '/proc/sys/debug',
+  '/proc/sys/dev',
+  '/proc/sys/fs',
+  '/proc/sys/kernel',
+  '/proc/sys/sunrpc',
+  '/proc/sys/user',
+  '/proc/sys/vm',
+];
+
+/** Docker's own read-only /proc paths, less /proc/sys itself, which is narrowed to HOST_WIDE_PROC_SYS. */
+const DOCKER_READONLY_PROC = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sysrq-trigger'];
+
+/** The AppArmor profile shipped in lab-images/apparmor/: docker-default's rules, with /proc/sys/net writable. */
+export const NODE_APPARMOR_PROFILE = 'lvs-lab-node';
+
+/**
+ * Lets the lab's sysctl steps write /proc/sys/net, which belongs to the node's own network
+ * namespace, and nothing else of /proc/sys. Docker mounts all of /proc/sys read-only by default;
+ * this replaces that one entry of its read-only list with the host-wide subtrees, and leaves
+ * MaskedPaths unset so that Docker's default masks (kcore, keys, timer_list, ...) stay.
+ * On AppArmor hosts the docker-default profile denies every /proc/sys write, so nodes run under
+ * LVS Lab's own profile instead, which differs from it only there.
+ */
+export function confinedProcSys(traits: EngineTraits) {
   return {
-    MaskedPaths: [],
-    ReadonlyPaths: [],
-    SecurityOpt: ['no-new-privileges', ...(traits.apparmor ? ['apparmor=unconfined'] : [])],
+    ReadonlyPaths: [...DOCKER_READONLY_PROC, ...HOST_WIDE_PROC_SYS],
+    SecurityOpt: ['no-new-privileges', ...(traits.apparmor ? [`apparmor=${NODE_APPARMOR_PROFILE}`] : [])],
   };
 }
 

@@ -1,25 +1,22 @@
 // The terminals of every shell (Electron windows and browser connections alike): a login shell
-// per session in a lab node, attached through the Docker exec API with a TTY. Output goes to
-// the sink as raw bytes, batched, under ack-based flow control; input, resizes and acks come
-// back by session id. Every session that `open` announced ends with exactly one `exit` event,
-// after its last `data` event, whatever ended it.
+// per session, in a lab node (attached through the Docker exec API with a TTY) or on the host
+// (a pseudo-terminal, when the app allows it). Output goes to the sink as raw bytes, batched,
+// under ack-based flow control; input, resizes and acks come back by session id. Every session
+// that `open` announced ends with exactly one `exit` event, after its last `data` event,
+// whatever ended it. Both kinds of shell are a ShellSource behind the same Session: one home
+// for batching and flow control.
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
-import type Docker from 'dockerode';
 import type { TerminalOpenArgs } from '../../../shared/api.js';
-import { LabError, type LabRuntime } from '../runtime/lab-runtime.js';
+import { LabError } from '../errors.js';
+import type { LabRuntime } from '../runtime/lab-runtime.js';
 import { BATCH_DELAY_MS, BATCH_IMMEDIATE_BYTES, BATCH_MAX_BYTES, OutputBatcher } from './batcher.js';
-import {
-  containerState,
-  delay,
-  execExitCode,
-  hangUp,
-  resizeShell,
-  startShell,
-  type ContainerState,
-} from './docker-shell.js';
+import { containerState, resizeShell, startShell, type ContainerState } from './docker-shell.js';
+import { DockerShellSource } from './docker-shell-source.js';
 import { FlowController, HIGH_WATERMARK, LOW_WATERMARK } from './flow-control.js';
+import { hostShellLaunch, spawnHostShell } from './host-shell.js';
+import { InputQueue } from './input-queue.js';
 import { clampSize, RESIZE_DELAY_MS, ResizeCoalescer, type TerminalSize } from './resize.js';
+import type { ShellSource } from './shell-source.js';
 
 /** Where output and ends go: the shell routes them to the session's window or connection. */
 export interface TerminalSink {
@@ -76,8 +73,14 @@ interface CloseCause {
 
 interface PendingOpen {
   owner: string;
-  labId: string;
+  /** null for a host shell. */
+  labId: string | null;
   cancelled: CloseCause | null;
+}
+
+/** Where host shells start: the folder holding labs/ and bin/ (null: the home folder). */
+export interface HostShellSettings {
+  root: string | null;
 }
 
 export class TerminalManager {
@@ -89,6 +92,8 @@ export class TerminalManager {
     private readonly runtime: LabRuntime,
     private readonly sink: TerminalSink,
     options: Partial<TerminalOptions> = {},
+    /** null: this manager opens no host shell (the app's policy said no). */
+    private readonly hostShell: HostShellSettings | null = null,
   ) {
     this.options = { ...DEFAULT_TERMINAL_OPTIONS, ...options };
     if (this.options.lowWatermark > this.options.highWatermark) {
@@ -104,28 +109,61 @@ export class TerminalManager {
   async open(owner: string, args: TerminalOpenArgs): Promise<{ sessionId: string }> {
     const size = clampSize(args.cols, args.rows);
     if (size === null) throw new TerminalError(`bad terminal size ${args.cols}x${args.rows}`);
-    const pending: PendingOpen = { owner, labId: args.labId, cancelled: null };
-    this.opening.add(pending);
-    let session: Session;
-    try {
+    const { session, exec } = await this.opened({ owner, labId: args.labId, cancelled: null }, async () => {
       const container = await this.runtime.nodeContainer(args.labId, args.node);
       const sessionId = randomUUID();
       const [state, shell] = await Promise.all([
         containerState(container).catch((): ContainerState => ({ kind: 'gone' })),
         startShell(container, sessionId, size),
       ]);
-      session = new Session(sessionId, owner, args.labId, args.node, container, shell, size, state, this);
-      this.sessions.set(sessionId, session);
+      const source = new DockerShellSource(sessionId, args.node, container, shell.exec, shell.stream, state);
+      const target = { labId: args.labId, node: args.node };
+      return { session: new Session(sessionId, owner, target, source, size, this), exec: shell.exec };
+    });
+    // Engine 20.10 ignores ConsoleSize: set the size now, before anything is drawn.
+    await resizeShell(exec, size, () => !session.ending);
+    return this.announce(session, `the terminal of ${args.node}`);
+  }
+
+  /**
+   * Starts the user's shell on the host, in a pseudo-terminal (host-shell.ts says how). Refused
+   * unless the manager was given host shell settings; the API handler refuses first, with how to
+   * turn it on. A lab stopping leaves it open: it is no lab's.
+   */
+  async openHost(owner: string, wanted: TerminalSize): Promise<{ sessionId: string }> {
+    const settings = this.hostShell;
+    if (settings === null) throw new TerminalError('this LVS Lab opens no shell on the host');
+    const size = clampSize(wanted.cols, wanted.rows);
+    if (size === null) throw new TerminalError(`bad terminal size ${wanted.cols}x${wanted.rows}`);
+    const { session } = await this.opened({ owner, labId: null, cancelled: null }, async () => {
+      const source = await spawnHostShell(hostShellLaunch(settings.root), size);
+      return { session: new Session(randomUUID(), owner, null, source, size, this) };
+    });
+    return this.announce(session, 'the host terminal');
+  }
+
+  /** Registers a session while it opens, so that closing its owner (or everything) also ends it. */
+  private async opened<T extends { session: Session }>(
+    pending: PendingOpen,
+    start: () => Promise<T>,
+  ): Promise<T> {
+    this.opening.add(pending);
+    try {
+      const started = await start();
+      const { session } = started;
+      this.sessions.set(session.id, session);
       if (pending.cancelled) void session.close(pending.cancelled);
+      return started;
     } finally {
       this.opening.delete(pending);
     }
-    // Engine 20.10 ignores ConsoleSize: set the size now, before anything is drawn.
-    await resizeShell(session.exec, size, () => !session.ending);
+  }
+
+  private async announce(session: Session, what: string): Promise<{ sessionId: string }> {
     if (session.ending) {
       await session.ended;
       throw new TerminalError(
-        `the terminal of ${args.node} ended while it was opening${session.endReason ? `: ${session.endReason}` : ''}`,
+        `${what} ended while it was opening${session.endReason ? `: ${session.endReason}` : ''}`,
         'open it again',
       );
     }
@@ -192,8 +230,8 @@ export class TerminalManager {
     return this.sessions.get(sessionId)?.owner;
   }
 
-  /** Open sessions (for diagnostics and tests). */
-  list(): { sessionId: string; owner: string; labId: string; node: string }[] {
+  /** Open sessions (for diagnostics and tests); a host shell has no lab and no node. */
+  list(): { sessionId: string; owner: string; labId: string | null; node: string | null }[] {
     return [...this.sessions.values()].map((s) => ({
       sessionId: s.id,
       owner: s.owner,
@@ -231,35 +269,35 @@ export class TerminalManager {
   }
 }
 
+/** A lab node's shell, or null for the host's. */
+type SessionTarget = { labId: string; node: string } | null;
+
 class Session {
-  readonly exec: Docker.Exec;
-  private readonly stream: Duplex;
+  readonly labId: string | null;
+  readonly node: string | null;
   private readonly batcher: OutputBatcher;
   private readonly flow: FlowController;
   private readonly resizer: ResizeCoalescer;
+  private readonly inputQueue: InputQueue;
   /** open() has handed out the id: events may flow. */
   private announced = false;
   /** Output is no longer forwarded (the session is being closed from this side). */
   private discarding = false;
   private closeCause: CloseCause | null = null;
   private finishing: Promise<void> | null = null;
-  private readonly streamDone: Promise<void>;
   endReason: string | null = null;
 
   constructor(
     readonly id: string,
     readonly owner: string,
-    readonly labId: string,
-    readonly node: string,
-    private readonly container: Docker.Container,
-    shell: { exec: Docker.Exec; stream: Duplex },
+    target: SessionTarget,
+    private readonly source: ShellSource,
     size: TerminalSize,
-    private readonly startState: ContainerState,
     private readonly manager: TerminalManager,
   ) {
     const options = manager.settings;
-    this.exec = shell.exec;
-    this.stream = shell.stream;
+    this.labId = target?.labId ?? null;
+    this.node = target?.node ?? null;
     this.batcher = new OutputBatcher(
       (bytes) => {
         this.manager.emitData(this.id, bytes);
@@ -271,31 +309,29 @@ class Session {
       },
     );
     this.flow = new FlowController(
-      { pause: () => this.stream.pause(), resume: () => this.stream.resume() },
+      {
+        pause: () => {
+          source.pause();
+        },
+        resume: () => {
+          source.resume();
+        },
+      },
       { highWatermark: options.highWatermark, lowWatermark: options.lowWatermark },
     );
+    this.inputQueue = new InputQueue(source.input, (maxBytes) => {
+      this.notice(
+        `the shell is not reading its input and ${Math.round(maxBytes / 1024)} KiB of it wait; more typing or pasting is dropped until it reads again`,
+      );
+    });
     this.resizer = new ResizeCoalescer(
       size,
       (next) => {
-        // Best effort: after the shell exited the engine answers "not running"; nothing to report.
-        this.exec.resize({ h: next.rows, w: next.cols }).catch(() => undefined);
+        source.resize(next);
       },
       options.resizeDelayMs,
     );
-    // The stream stays paused (nothing reads it) until announce(); an error before then still
-    // needs a listener, or it would be thrown.
-    this.streamDone = new Promise<void>((resolve) => {
-      this.stream.once('end', () => {
-        resolve();
-      });
-      this.stream.once('close', () => {
-        resolve();
-      });
-      this.stream.on('error', () => {
-        resolve();
-      });
-    });
-    void this.streamDone.then(() => this.finish());
+    void source.done.then(() => this.finish());
   }
 
   get ending(): boolean {
@@ -304,14 +340,14 @@ class Session {
 
   /** Resolves once the session has ended (and its exit event, if announced, was emitted). */
   get ended(): Promise<void> {
-    return this.streamDone.then(() => this.finish());
+    return this.source.done.then(() => this.finish());
   }
 
   /** Called by open() right before it resolves; output starts on the next turn of the loop. */
   announce(): void {
     this.announced = true;
     setImmediate(() => {
-      this.stream.on('data', (chunk: Buffer) => {
+      this.source.start((chunk) => {
         if (this.discarding) return;
         this.flow.sent(chunk.length);
         this.batcher.push(chunk);
@@ -320,8 +356,19 @@ class Session {
   }
 
   input(data: string): void {
-    if (this.ending || !this.stream.writable) return;
-    this.stream.write(data);
+    if (this.ending) return;
+    this.inputQueue.write(data);
+  }
+
+  /**
+   * A line from LVS Lab itself in the terminal, where the user is looking. It goes through the
+   * batcher and flow control like the shell's own output.
+   */
+  private notice(text: string): void {
+    if (this.discarding || !this.announced) return;
+    const bytes = Buffer.from(`\r\n[LVS Lab: ${text}]\r\n`);
+    this.flow.sent(bytes.length);
+    this.batcher.push(bytes);
   }
 
   resize(cols: number, rows: number): void {
@@ -335,23 +382,16 @@ class Session {
   async close(cause: CloseCause): Promise<void> {
     if (this.ending) return this.ended;
     this.closeCause = cause;
-    // The page asked to close or is gone: what it already got is all it gets.
+    // The page asked to close or is gone: what it already got is all it gets, and what it typed
+    // but the shell did not take is forgotten.
     this.discarding = true;
+    this.inputQueue.clear();
     this.batcher.dispose();
-    // Read on (and drop), so that the end of the stream can be seen.
+    // Read on (and drop), so that the end of the output can be seen.
     this.flow.reset();
-    this.stream.resume();
-    const { closeGraceMs } = this.manager.settings;
-    if (cause.hangUp) {
-      const hungUp = await hangUp(this.container, this.id);
-      if (!hungUp && this.stream.writable) this.stream.write('\x04'); // EOF: ends a shell at its prompt.
-      await Promise.race([this.streamDone, delay(closeGraceMs)]);
-    }
-    // Closing our side does not end the shell (Docker cannot kill an exec); it ended above, or
-    // it ends with its container.
-    this.stream.end();
-    await Promise.race([this.streamDone, delay(100)]);
-    this.stream.destroy();
+    this.source.resume();
+    if (cause.hangUp) await this.source.hangUp(this.manager.settings.closeGraceMs);
+    await this.source.release();
     return this.ended;
   }
 
@@ -367,31 +407,11 @@ class Session {
     const settle = this.manager.settings.exitSettleMs;
     const closed = this.closeCause;
     // After a close without hang-up the shell still runs: one look is enough.
-    const code = await execExitCode(this.exec, closed && !closed.hangUp ? 0 : settle);
-    const reason = closed ? closed.reason : await this.describeEnd(code, settle);
+    const code = await this.source.exitCode(closed && !closed.hangUp ? 0 : settle);
+    const reason = closed ? closed.reason : await this.source.describeEnd(code, settle);
     this.endReason = reason;
-    this.stream.destroy();
+    this.source.dispose();
     if (this.announced) this.manager.emitExit(this.id, code, reason);
     this.manager.forget(this.id);
-  }
-
-  /** Why the shell ended by itself: it exited, was killed, or its node stopped or restarted. */
-  private async describeEnd(code: number | null, settleMs: number): Promise<string> {
-    const before = this.startState.kind === 'gone' ? '' : this.startState.startedAt;
-    const look = () => containerState(this.container).catch((): ContainerState => ({ kind: 'gone' }));
-    let state = await look();
-    const killed = code === null || code >= 128;
-    // A killed container is marked stopped a moment after its processes die.
-    const until = Date.now() + settleMs;
-    while (killed && state.kind === 'running' && state.startedAt === before && Date.now() < until) {
-      await delay(50);
-      state = await look();
-    }
-    if (state.kind === 'gone') return `node ${this.node} was removed`;
-    if (state.kind === 'stopped') return `node ${this.node} stopped`;
-    if (state.startedAt !== before) return `node ${this.node} restarted`;
-    if (code === null) return 'the shell ended';
-    if (code >= 128) return `the shell was killed by signal ${code - 128}`;
-    return 'the shell exited';
   }
 }

@@ -1,12 +1,18 @@
 // LabApi over the browser-mode server. The page is served from the server's origin and the
-// HttpOnly cookie set at `/?token=...` authenticates both channels, so no token appears here.
+// HttpOnly cookie set at `/?token=...` authenticates the socket, so no token appears here.
 //
-// - Requests: POST api/request/<name> with JSON {args}; the answer is an ApiResult.
-// - Events and sends: one WebSocket at api/ws (relative to the page). Text frames are JSON
-//   {"type":"event",name,args} from the server and {"type":"send",name,args} from the page;
-//   terminal output arrives as binary frames (see frames.ts).
-// - The socket reconnects with backoff; sends made while it is down are dropped (an ack or a
-//   keystroke replayed later would be wrong), and the page shows a banner until it is back.
+// Everything goes over one WebSocket at api/ws (relative to the page), because what a page opens
+// (terminals, probes) belongs to its connection, an identity the server mints:
+// - Requests: text frame {"type":"request",id,name,args}; the server answers
+//   {"type":"result",id,result} with an ApiResult.
+// - Sends: {"type":"send",name,args}. Events: {"type":"event",name,args}; terminal output comes as
+//   binary frames (see frames.ts).
+// - The server's first frame, {"type":"hello",resume}, carries a key; a reconnect presents it
+//   and stays the same owner, so a network blip does not cost the page its terminals.
+// - Before the socket first opens, sends (keystrokes typed at once) and requests wait in a
+//   bounded queue. After a drop, the socket reconnects with backoff; requests wait for it for a
+//   while, sends are dropped (an ack or a keystroke replayed much later would be wrong), and the
+//   page shows a banner until it is back.
 import type { ApiEvents, ApiRequests, ApiResult, ApiSends, EventName, LabApi } from '../../../shared/api.js';
 import { EVENT_NAMES } from '../../../shared/api-names.js';
 import type { ConnectionSource, ConnectionState } from './connection.js';
@@ -26,14 +32,13 @@ export interface SocketLike {
 }
 
 export interface BrowserClientOptions {
-  /** The page's URL; requests and the socket are relative to it. */
+  /** The page's URL; the socket is relative to it. */
   pageUrl?: string;
-  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   createSocket?: (url: string) => SocketLike;
   /** Delay before reconnect attempt n (0-based), in ms. */
   backoff?: (attempt: number) => number;
-  /** This page's identity towards the server: its terminals and probes are routed to it alone. */
-  tabId?: string;
+  /** How long a request waits for the socket to open before it fails, in ms. */
+  requestWaitMs?: number;
 }
 
 export interface BrowserClient extends LabApi {
@@ -44,6 +49,10 @@ export interface BrowserClient extends LabApi {
 
 const SOCKET_OPEN = 1;
 
+/** Bounds of the queue of sends made before the socket first opened. */
+export const SEND_QUEUE_LIMITS = { frames: 1024, chars: 1 << 20 } as const;
+const DEFAULT_REQUEST_WAIT_MS = 15_000;
+
 // Events the page accepts from text frames. terminal.data never comes as text: its bytes would
 // have to be decoded and re-encoded, which is exactly what the binary frame avoids.
 const TEXT_EVENTS = new Set<string>(EVENT_NAMES.filter((name) => name !== 'terminal.data'));
@@ -53,17 +62,14 @@ export function defaultBackoff(attempt: number): number {
   return Math.min(10_000, 500 * 2 ** attempt) + Math.floor(Math.random() * 250);
 }
 
-/** ws:// or wss:// for api/ws, matching the page's scheme, naming this tab. */
-export function socketUrl(pageUrl: string, tabId: string): string {
+/** ws:// or wss:// for api/ws, matching the page's scheme, with the resume key once the server gave one. */
+export function socketUrl(pageUrl: string, resume: string | null = null): string {
   const url = new URL('api/ws', pageUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = `?tab=${encodeURIComponent(tabId)}`;
+  url.search = resume === null ? '' : `?resume=${encodeURIComponent(resume)}`;
   url.hash = '';
   return url.toString();
 }
-
-/** The header that names the tab on every request, so that what it opens is routed to it. */
-export const TAB_HEADER = 'x-lvslab-tab';
 
 function isApiResult(value: unknown): value is ApiResult<unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -72,22 +78,23 @@ function isApiResult(value: unknown): value is ApiResult<unknown> {
   return result.ok === false && typeof result.error === 'object' && result.error !== null;
 }
 
-function failureHint(status: number): string | undefined {
-  if (status === 401 || status === 403)
-    return 'The session cookie is missing or expired: open the address with ?token=... that lvs-lab printed.';
-  return undefined;
-}
-
 type AnyListener = (...args: unknown[]) => void;
+
+interface PendingRequest {
+  name: string;
+  frame: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  /** Fails the request if the socket does not open in time; cleared once it is sent. */
+  waitTimer: ReturnType<typeof setTimeout> | null;
+  sent: boolean;
+}
 
 export function createBrowserClient(options: BrowserClientOptions = {}): BrowserClient {
   const pageUrl = options.pageUrl ?? document.baseURI;
-  const doFetch = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const createSocket = options.createSocket ?? ((url: string): SocketLike => new WebSocket(url));
   const backoff = options.backoff ?? defaultBackoff;
-  // A new id per page load: a reloaded page is a new tab, and the server closes the old one's
-  // terminals when its socket goes.
-  const tabId = options.tabId ?? crypto.randomUUID();
+  const requestWaitMs = options.requestWaitMs ?? DEFAULT_REQUEST_WAIT_MS;
 
   const listeners = new Map<string, Set<AnyListener>>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
@@ -95,6 +102,12 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
   let socket: SocketLike | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
+  let resumeKey: string | null = null;
+  let everOpened = false;
+  let nextRequestId = 1;
+  const requests = new Map<number, PendingRequest>();
+  const queuedSends: string[] = [];
+  let queuedChars = 0;
 
   function setState(next: ConnectionState): void {
     state = next;
@@ -114,15 +127,58 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     }
   }
 
+  function settle(id: number, result: unknown): void {
+    const pending = requests.get(id);
+    if (!pending) return;
+    requests.delete(id);
+    if (!isApiResult(result)) {
+      pending.reject(
+        new LabApiError(`The lab server answered ${pending.name} with something that is not a result`),
+      );
+    } else if (result.ok) {
+      pending.resolve(result.value);
+    } else {
+      pending.reject(LabApiError.from(result.error));
+    }
+  }
+
   function onMessage(data: unknown): void {
     if (typeof data === 'string') {
       const frame = parseTextFrame(data);
-      if (frame && TEXT_EVENTS.has(frame.name)) emit(frame.name, frame.args);
+      if (frame?.type === 'event' && TEXT_EVENTS.has(frame.name)) emit(frame.name, frame.args);
+      else if (frame?.type === 'hello') resumeKey = frame.resume;
+      else if (frame?.type === 'result') settle(frame.id, frame.result);
       return;
     }
     if (data instanceof ArrayBuffer || data instanceof Uint8Array) {
       const frame = decodeBinaryFrame(data);
       if (frame) emit('terminal.data', [frame.sessionId, frame.data]);
+    }
+  }
+
+  /** Sends what waited for the socket: the first connect's sends in order, then waiting requests. */
+  function flush(ws: SocketLike): void {
+    for (const frame of queuedSends.splice(0)) ws.send(frame);
+    queuedChars = 0;
+    for (const pending of requests.values()) {
+      if (pending.sent) continue;
+      if (pending.waitTimer !== null) clearTimeout(pending.waitTimer);
+      pending.waitTimer = null;
+      pending.sent = true;
+      ws.send(pending.frame);
+    }
+  }
+
+  /** The socket went: requests already sent get no answer on a new one. */
+  function failSentRequests(): void {
+    for (const [id, pending] of requests) {
+      if (!pending.sent) continue;
+      requests.delete(id);
+      pending.reject(
+        new LabApiError(`The connection to the lab server dropped during ${pending.name}`, {
+          hint: 'It may have finished anyway: the page shows the lab as it is once the connection is back.',
+        }),
+      );
     }
   }
 
@@ -140,7 +196,7 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     if (disposed) return;
     let ws: SocketLike;
     try {
-      ws = createSocket(socketUrl(pageUrl, tabId));
+      ws = createSocket(socketUrl(pageUrl, resumeKey));
     } catch {
       scheduleReconnect();
       return;
@@ -149,7 +205,9 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       if (socket !== ws) return;
+      everOpened = true;
       setState({ status: 'open', attempt: 0, retryAt: null });
+      flush(ws);
     };
     ws.onmessage = (event) => {
       if (socket === ws) onMessage(event.data as unknown);
@@ -159,49 +217,59 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      failSentRequests();
       scheduleReconnect();
     };
   }
 
-  async function request<N extends keyof ApiRequests>(
+  function request<N extends keyof ApiRequests>(
     name: N,
     ...args: ApiRequests[N]['args']
   ): Promise<ApiRequests[N]['result']> {
-    let response: Response;
-    try {
-      response = await doFetch(new URL('api/request/' + name, pageUrl).toString(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [TAB_HEADER]: tabId },
-        body: JSON.stringify({ args }),
-        credentials: 'same-origin',
-      });
-    } catch {
-      throw new LabApiError(`The lab server cannot be reached (${name})`, {
-        hint: 'Is lvs-lab still running? Reload the page once it is.',
-      });
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      throw new LabApiError(`The lab server answered ${response.status} to ${name} without a result`, {
-        hint: failureHint(response.status),
-      });
-    }
-    if (!isApiResult(body)) {
-      throw new LabApiError(`The lab server answered ${name} with something that is not a result`, {
-        hint: failureHint(response.status),
-      });
-    }
-    if (!body.ok) throw LabApiError.from(body.error);
-    return body.value as ApiRequests[N]['result'];
+    if (disposed) return Promise.reject(new LabApiError(`The page is closing (${name})`));
+    const id = nextRequestId++;
+    return new Promise<ApiRequests[N]['result']>((resolve, reject) => {
+      const pending: PendingRequest = {
+        name,
+        frame: JSON.stringify({ type: 'request', id, name, args }),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        waitTimer: null,
+        sent: false,
+      };
+      requests.set(id, pending);
+      if (socket?.readyState === SOCKET_OPEN) {
+        pending.sent = true;
+        socket.send(pending.frame);
+        return;
+      }
+      pending.waitTimer = setTimeout(() => {
+        requests.delete(id);
+        reject(
+          new LabApiError(`The lab server cannot be reached (${name})`, {
+            hint: 'Is lvs-lab still running? Reload the page once it is.',
+          }),
+        );
+      }, requestWaitMs);
+    });
   }
 
   function send<N extends keyof ApiSends>(name: N, ...args: ApiSends[N]): void {
-    if (socket?.readyState !== SOCKET_OPEN) return;
-    socket.send(JSON.stringify({ type: 'send', name, args }));
+    const frame = JSON.stringify({ type: 'send', name, args });
+    if (socket?.readyState === SOCKET_OPEN) {
+      socket.send(frame);
+      return;
+    }
+    // Only before the first open: what the user typed while the page was still connecting.
+    if (everOpened || disposed) return;
+    if (
+      queuedSends.length >= SEND_QUEUE_LIMITS.frames ||
+      queuedChars + frame.length > SEND_QUEUE_LIMITS.chars
+    )
+      return;
+    queuedSends.push(frame);
+    queuedChars += frame.length;
   }
-
   function on<N extends EventName>(name: N, listener: (...args: ApiEvents[N]) => void): () => void {
     let set = listeners.get(name);
     if (!set) {
@@ -240,6 +308,11 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Browser
     connection,
     dispose() {
       disposed = true;
+      for (const pending of requests.values()) {
+        if (pending.waitTimer !== null) clearTimeout(pending.waitTimer);
+        pending.reject(new LabApiError(`The page is closing (${pending.name})`));
+      }
+      requests.clear();
       if (retryTimer !== null) clearTimeout(retryTimer);
       const ws = socket;
       socket = null;

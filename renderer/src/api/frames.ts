@@ -1,4 +1,5 @@
-// The browser-mode WebSocket's frames. Text frames carry JSON events and sends; terminal output
+// The browser-mode WebSocket's frames. Text frames carry JSON: requests and sends from the page,
+// events, results and a hello from the server; terminal output
 // comes as binary frames so that its bytes reach xterm untouched (no UTF-8 decoding here: a
 // chunk may end inside a character, and xterm's decoder keeps that state between writes).
 //
@@ -39,8 +40,23 @@ export interface EventFrame {
   args: unknown[];
 }
 
-/** Parses a text frame from the server; null for anything but a well-formed event. */
-export function parseTextFrame(text: string): EventFrame | null {
+/** The server's first frame on every socket: the key that lets a reconnect resume this tab. */
+export interface HelloFrame {
+  type: 'hello';
+  resume: string;
+}
+
+/** The answer to the page's request frame with the same id. */
+export interface ResultFrame {
+  type: 'result';
+  id: number;
+  result: unknown;
+}
+
+export type ServerTextFrame = EventFrame | HelloFrame | ResultFrame;
+
+/** Parses a text frame from the server; null for anything that is not one of its frames. */
+export function parseTextFrame(text: string): ServerTextFrame | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -49,6 +65,17 @@ export function parseTextFrame(text: string): EventFrame | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const frame = value as Record<string, unknown>;
-  if (frame.type !== 'event' || typeof frame.name !== 'string' || !Array.isArray(frame.args)) return null;
-  return { type: 'event', name: frame.name, args: frame.args as unknown[] };
+  switch (frame.type) {
+    case 'event':
+      if (typeof frame.name !== 'string' || !Array.isArray(frame.args)) return null;
+      return { type: 'event', name: frame.name, args: frame.args as unknown[] };
+    case 'hello':
+      return typeof frame.resume === 'string' ? { type: 'hello', resume: frame.resume } : null;
+    case 'result':
+      return typeof frame.id === 'number' && 'result' in frame
+        ? { type: 'result', id: frame.id, result: frame.result }
+        : null;
+    default:
+      return null;
+  }
 }

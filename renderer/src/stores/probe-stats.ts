@@ -1,6 +1,7 @@
 // The numbers the round-robin panel shows, as pure functions over samples, so that they can be
 // tested without a store or a page.
 import type { IpvsView, LabDetail, ProbeSample } from '../../../shared/api.js';
+import { expectationForService } from '../../../shared/expected-shares.js';
 
 /** The p-th percentile (0..100) of values, nearest-rank; null for no values. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -39,79 +40,42 @@ export function isTimeout(error: string): boolean {
   return /time(d)?\s*out/i.test(error);
 }
 
-export interface ServerWeight {
-  /** The node's name, or the real server's address when no node is known. */
-  key: string;
-  weight: number;
-}
-
+/**
+ * The split the panel shows beside the answers: the shared model (shared/expected-shares.ts,
+ * the CLI's too) in the panel's terms.
+ */
 export interface ExpectedShares {
   scheduler: string;
-  /** key -> share 0..1; null when the scheduler gives no fixed split (lc, sh, ...). */
+  /** node (or address) -> share 0..1; null when no split can be predicted (the note says why). */
   shares: Record<string, number> | null;
-  /** Where the weights came from: the live IPVS table or the lab file. */
+  /** Where the scheduler and weights came from: the live IPVS table or the lab file. */
   source: 'ipvs' | 'lab';
   note?: string;
 }
 
 /**
- * The split the scheduler aims for. rr: equal among servers with weight > 0 (IPVS skips weight 0);
- * wrr: proportional to weight. Others depend on load or on the client's address.
+ * The expected split for a lab, from the live IPVS table when it has the lab's service.
+ * `observed`, the answers per node so far, names the one server of a hashing or persistent
+ * service; without it that split is not predicted.
  */
-export function expectedShares(
-  scheduler: string,
-  servers: readonly ServerWeight[],
-): Record<string, number> | null {
-  const active = servers.filter((s) => s.weight > 0);
-  const shares: Record<string, number> = {};
-  for (const server of servers) shares[server.key] = 0;
-  if (active.length === 0) return shares;
-  if (scheduler === 'rr') {
-    for (const server of active) shares[server.key] = 1 / active.length;
-    return shares;
-  }
-  if (scheduler === 'wrr') {
-    const total = active.reduce((sum, s) => sum + s.weight, 0);
-    for (const server of active) shares[server.key] = server.weight / total;
-    return shares;
-  }
-  return null;
+export function expectedForLab(
+  detail: LabDetail,
+  ipvs: IpvsView | null,
+  observed?: Readonly<Record<string, number>>,
+): ExpectedShares {
+  const realServers = detail.nodes.filter((n) => n.role === 'realserver').map((n) => n.name);
+  const { expected, source } = expectationForService(detail.service, realServers, ipvs, observed);
+  return {
+    scheduler: expected.scheduler,
+    shares: Object.keys(expected.shares).length > 0 ? expected.shares : null,
+    source,
+    note: source === 'ipvs' ? expected.note : `${expected.note}; ${fromLabFile(ipvs)}`,
+  };
 }
 
-/** The expected split for a lab, from the live IPVS table when it has the lab's service. */
-export function expectedForLab(detail: LabDetail, ipvs: IpvsView | null): ExpectedShares {
-  const service =
-    ipvs?.error === null
-      ? (ipvs.services.find((s) => s.address === detail.service.vip && s.port === detail.service.port) ??
-        (ipvs.services.length === 1 ? ipvs.services[0] : undefined))
-      : undefined;
-  if (service) {
-    const servers = service.realServers.map((rs) => ({ key: rs.node ?? rs.address, weight: rs.weight }));
-    const shares = expectedShares(service.scheduler, servers);
-    return {
-      scheduler: service.scheduler,
-      shares,
-      source: 'ipvs',
-      ...(shares === null ? { note: `${service.scheduler} has no fixed split: it depends on load` } : {}),
-    };
-  }
-  // Before the director is configured, or without a table: the lab file's scheduler, weight 1 each.
-  const scheduler = detail.service.scheduler;
-  const servers = detail.nodes
-    .filter((n) => n.role === 'realserver')
-    .map((n) => ({ key: n.name, weight: 1 }));
-  const shares = expectedShares(scheduler, servers);
-  return {
-    scheduler,
-    shares,
-    source: 'lab',
-    note:
-      shares === null
-        ? `${scheduler} has no fixed split: it depends on load`
-        : ipvs?.error
-          ? `from the lab file: the IPVS table cannot be read (${ipvs.error})`
-          : scheduler === 'wrr'
-            ? 'weights assumed equal until the IPVS table is read'
-            : 'from the lab file; the IPVS table has not been read yet',
-  };
+function fromLabFile(ipvs: IpvsView | null): string {
+  if (ipvs === null) return 'from the lab file, weight 1 each, until the IPVS table is read';
+  if (ipvs.error !== null)
+    return `from the lab file, weight 1 each: the IPVS table cannot be read (${ipvs.error})`;
+  return "from the lab file, weight 1 each: the director has no IPVS service for the lab's VIP yet";
 }

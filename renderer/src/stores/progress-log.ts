@@ -30,6 +30,8 @@ export function reduceProgress(log: ProgressLog, event: ProgressEvent): Progress
 }
 
 const PHASE_LABELS: Record<ProgressPhase, string> = {
+  engine: 'Built-in kernel',
+  lock: 'Waiting',
   image: 'Image',
   network: 'Networks',
   node: 'Nodes',
@@ -38,7 +40,16 @@ const PHASE_LABELS: Record<ProgressPhase, string> = {
   remove: 'Removing',
 };
 
-const PHASE_ORDER: ProgressPhase[] = ['image', 'network', 'node', 'setup', 'rollback', 'remove'];
+const PHASE_ORDER: ProgressPhase[] = [
+  'engine',
+  'lock',
+  'image',
+  'network',
+  'node',
+  'setup',
+  'rollback',
+  'remove',
+];
 
 export interface ProgressGroup {
   phase: ProgressPhase;

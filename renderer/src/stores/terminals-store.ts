@@ -1,6 +1,7 @@
-// Terminal metadata only: which node has a session, in what state, and which tab is shown.
-// The bytes never pass through here (they go straight from the API to xterm), nor do the xterm
-// instances: a store update per chunk would re-render the page at the terminal's data rate.
+// Terminal metadata only: which node (or the host) has a session, in what state, and which tab
+// is shown. The bytes never pass through here (they go straight from the API to xterm), nor do
+// the xterm instances: a store update per chunk would re-render the page at the terminal's data
+// rate.
 import { create } from 'zustand';
 import type { ErrorInfo } from '../api/errors.js';
 
@@ -24,7 +25,8 @@ export interface TerminalsState {
   update: (labId: string, node: string, change: Partial<Omit<TerminalMeta, 'labId' | 'node'>>) => void;
   setActive: (node: string | null) => void;
   setSearchOpen: (open: boolean) => void;
-  clear: () => void;
+  /** Forgets every terminal but those in `keep` (the host's, when a lab's are closed). */
+  clear: (keep?: string[]) => void;
 }
 
 export const useTerminalsStore = create<TerminalsState>()((set, get) => ({
@@ -53,7 +55,12 @@ export const useTerminalsStore = create<TerminalsState>()((set, get) => ({
     set({ searchOpen: open });
   },
 
-  clear() {
-    set({ sessions: {}, activeNode: null, searchOpen: false });
+  clear(keep = []) {
+    const { sessions, activeNode } = get();
+    set({
+      sessions: Object.fromEntries(Object.entries(sessions).filter(([node]) => keep.includes(node))),
+      activeNode: activeNode !== null && keep.includes(activeNode) ? activeNode : null,
+      searchOpen: false,
+    });
   },
 }));

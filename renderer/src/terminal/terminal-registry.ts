@@ -1,7 +1,8 @@
-// Terminal sessions of the lab the page shows, one per node, outside React and zustand: xterm
-// instances must outlive the components that show them (switching tabs re-parents the element,
-// so the scrollback survives), and their bytes must not go through a store. The metadata (state,
-// exit) is mirrored into the terminals store for the views.
+// Terminal sessions of the lab the page shows, one per node, and the host's (key HOST_TERMINAL)
+// when the app offers one, outside React and zustand: xterm instances must outlive the
+// components that show them (switching tabs re-parents the element, so the scrollback survives),
+// and their bytes must not go through a store. The metadata (state, exit) is mirrored into the
+// terminals store for the views.
 //
 // One subscription per event routes terminal.data and terminal.exit by session id. Data can
 // arrive before terminal.open has answered (the events and the answer travel separately), so it
@@ -31,6 +32,9 @@ interface Controller {
   containerId: string | null;
   sawNodeDown: boolean;
   disposed: boolean;
+  /** Keystrokes typed while the shell was connecting, delivered in order once it opens. */
+  pendingInput: string[];
+  pendingChars: number;
 }
 
 interface EarlyData {
@@ -42,9 +46,27 @@ interface EarlyData {
   at: number;
 }
 
+/**
+ * The registry key of the shell on the host. Node names match ^[a-z][a-z0-9-]*$, so no node can
+ * be called this. The host's session is the page's, not a lab's: it outlives lab switches.
+ */
+export const HOST_TERMINAL = '@host';
+
+/** How much typing is kept for a shell that is still connecting (a slow engine takes seconds). */
+export const PENDING_INPUT_MAX_CHARS = 64 * 1024;
 const EARLY_TTL_MS = 10_000;
 const EARLY_MAX_BYTES = 1_000_000;
 const CLOSED_MEMORY = 200;
+
+/** Where a terminal's shell runs, in words. */
+function shellPlace(node: string): string {
+  return node === HOST_TERMINAL ? 'the host' : node;
+}
+
+/** A function, not an inline test, so that the type checker does not assume a status it saw earlier. */
+function isOpen(ctrl: Controller): boolean {
+  return ctrl.status === 'open';
+}
 
 function clampSize(n: number): number {
   return Math.max(1, Math.min(1000, Math.floor(n) || 1));
@@ -92,10 +114,10 @@ export class TerminalRegistry {
     return this.labId;
   }
 
-  /** Serve this lab; a different lab closes every terminal of the previous one. */
+  /** Serve this lab; a different lab closes every node terminal of the previous one. */
   useLab(labId: string | null): void {
     if (labId === this.labId) return;
-    this.closeAll();
+    this.closeLabTerminals();
     this.labId = labId;
   }
 
@@ -146,6 +168,7 @@ export class TerminalRegistry {
   onStatus(instance: LabInstanceStatus | null): void {
     this.instance = instance;
     for (const ctrl of this.controllers.values()) {
+      if (ctrl.node === HOST_TERMINAL) continue;
       const node = instance?.nodes.find((n) => n.name === ctrl.node);
       if (node?.state !== 'running') {
         ctrl.sawNodeDown = true;
@@ -184,25 +207,37 @@ export class TerminalRegistry {
 
   /** Closes every session and disposes every widget. */
   closeAll(): void {
-    for (const ctrl of this.controllers.values()) {
-      ctrl.disposed = true;
-      ctrl.generation++;
-      this.dropSession(ctrl);
-      ctrl.view.dispose();
-    }
+    for (const ctrl of this.controllers.values()) this.disposeController(ctrl);
     this.controllers.clear();
     this.bySession.clear();
     this.early.clear();
     this.store.getState().clear();
   }
 
+  /** Closes the lab's node terminals (the lab stopped, or another is shown); the host's stays. */
+  closeLabTerminals(): void {
+    for (const ctrl of this.controllers.values()) {
+      if (ctrl.node === HOST_TERMINAL) continue;
+      this.disposeController(ctrl);
+      this.controllers.delete(ctrl.node);
+    }
+    this.store.getState().clear(this.controllers.has(HOST_TERMINAL) ? [HOST_TERMINAL] : []);
+  }
+
+  private disposeController(ctrl: Controller): void {
+    ctrl.disposed = true;
+    ctrl.generation++;
+    this.dropSession(ctrl);
+    ctrl.view.dispose();
+  }
+
   private controller(node: string): Controller {
     const existing = this.controllers.get(node);
     if (existing) return existing;
     const labId = this.labId;
-    if (labId === null) throw new Error('no lab selected for terminals');
+    if (labId === null && node !== HOST_TERMINAL) throw new Error('no lab selected for terminals');
     const ctrl: Controller = {
-      labId,
+      labId: labId ?? '',
       node,
       view: this.createView(node),
       sessionId: null,
@@ -214,6 +249,8 @@ export class TerminalRegistry {
       containerId: null,
       sawNodeDown: false,
       disposed: false,
+      pendingInput: [],
+      pendingChars: 0,
     };
     ctrl.view.onInput((data) => {
       this.onInput(ctrl, data);
@@ -230,16 +267,17 @@ export class TerminalRegistry {
     const size = { cols: clampSize(ctrl.view.cols), rows: clampSize(ctrl.view.rows) };
     let sessionId: string;
     try {
-      ({ sessionId } = await this.api.request('terminal.open', {
-        labId: ctrl.labId,
-        node: ctrl.node,
-        ...size,
-      }));
+      ({ sessionId } =
+        ctrl.node === HOST_TERMINAL
+          ? await this.api.request('terminal.openHost', size)
+          : await this.api.request('terminal.open', { labId: ctrl.labId, node: ctrl.node, ...size }));
     } catch (error) {
       if (ctrl.disposed || ctrl.generation !== generation) return null;
       const info = toErrorInfo(error);
       ctrl.status = 'error';
-      ctrl.view.write(notice(`could not open a shell on ${ctrl.node}: ${info.message}`));
+      const typed = this.takePendingInput(ctrl).length;
+      ctrl.view.write(notice(`could not open a shell on ${shellPlace(ctrl.node)}: ${info.message}`));
+      if (typed > 0) ctrl.view.write(notice(`what you typed meanwhile (${typed} characters) was not sent`));
       this.publish(ctrl, { status: 'error', error: info, sessionId: null });
       return null;
     }
@@ -261,15 +299,30 @@ export class TerminalRegistry {
     this.flushEarly(sessionId, ctrl);
     // The pane may have changed size while the shell was starting (a no-op if it already exited).
     this.sendResize(ctrl, { cols: ctrl.view.cols, rows: ctrl.view.rows });
+    // What was typed while connecting, unless the shell already ended (an exit held early).
+    const typed = this.takePendingInput(ctrl);
+    if (typed.length > 0 && isOpen(ctrl)) this.api.send('terminal.input', sessionId, typed);
     return sessionId;
   }
 
   private onInput(ctrl: Controller, data: string): void {
     if (ctrl.status === 'open' && ctrl.sessionId !== null) {
       this.api.send('terminal.input', ctrl.sessionId, data);
+    } else if (ctrl.status === 'connecting') {
+      // Bounded: past the limit the rest is dropped, as a terminal drops what overflows its buffer.
+      if (ctrl.pendingChars + data.length > PENDING_INPUT_MAX_CHARS) return;
+      ctrl.pendingInput.push(data);
+      ctrl.pendingChars += data.length;
     } else if (ctrl.status === 'exited' && data === '\r') {
       void this.reconnect(ctrl.node);
     }
+  }
+
+  private takePendingInput(ctrl: Controller): string {
+    const typed = ctrl.pendingInput.join('');
+    ctrl.pendingInput = [];
+    ctrl.pendingChars = 0;
+    return typed;
   }
 
   private sendResize(ctrl: Controller, size: TerminalSize): void {

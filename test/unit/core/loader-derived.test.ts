@@ -1,7 +1,15 @@
 // Derived labs (`extends:`): a bug reproduction reuses a lab's networks, nodes and service,
 // drops some of its steps and adds its own. Written into a temporary labs folder.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,17 +92,50 @@ describe('derived labs', () => {
     expect(lab.steps).toHaveLength(7);
   });
 
-  it('a base that does not exist', async () => {
+  it('a base that does not exist: no lab named X, and the labs there are', async () => {
     const file = write('no-base.yaml', `${HEAD}extends: tun-nothing\n${OWN_STEP}`);
     expect(await issues(file)).toEqual([
       {
         file,
-        line: 1,
-        column: 1,
+        line: 6,
+        column: 10,
         field: 'extends',
-        message: `no base lab "tun-nothing" (looked for ${path.join(labs, 'tun-nothing.yaml')}, ${path.join(labs, 'tun-nothing.yml')})`,
+        message: 'no lab named tun-nothing (labs: tun-arptables)',
       },
     ]);
+  });
+
+  it('a base outside the labs folder is refused, by relative or absolute path', async () => {
+    writeFileSync(path.join(dir, 'outside.yaml'), labText('tun-arptables'));
+    const cases = [
+      ['../../outside.yaml', 'the base lab ../../outside.yaml is outside the labs folder'],
+      ['../../../../../../../../etc/passwd', 'is outside the labs folder'],
+      [
+        path.join(dir, 'outside.yaml'),
+        'a base lab is named by its id or a path inside the labs folder, not /',
+      ],
+      ['/etc/passwd', 'a base lab is named by its id or a path inside the labs folder, not /etc/passwd'],
+      ['../README.md', 'the base lab ../README.md is not a .yaml file'],
+    ];
+    for (const [base, message] of cases) {
+      const file = write('outside-base.yaml', `${HEAD}extends: '${base}'\n${OWN_STEP}`);
+      const found = await issues(file);
+      expect(found, base).toHaveLength(1);
+      expect(found[0], base).toMatchObject({ file, line: 6, field: 'extends' });
+      expect(found[0]?.message, base).toContain(message);
+    }
+  });
+
+  it('a link inside the labs folder that leads out of it is refused', async () => {
+    writeFileSync(path.join(dir, 'secret.yaml'), labText('tun-arptables'));
+    symlinkSync(path.join(dir, 'secret.yaml'), path.join(labs, 'linked.yaml'));
+    try {
+      const file = write('linked-base.yaml', `${HEAD}extends: linked\n${OWN_STEP}`);
+      const [issue] = await issues(file);
+      expect(issue?.message).toBe(`the base lab linked links to a file outside the labs folder (${labs})`);
+    } finally {
+      rmSync(path.join(labs, 'linked.yaml'));
+    }
   });
 
   it('omitting a step the base does not have', async () => {

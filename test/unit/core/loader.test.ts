@@ -235,6 +235,36 @@ describe('parseLab: YAML errors', () => {
     }
   });
 
+  it('a YAML alias bomb ("billion laughs") is refused, naming the file, before it expands', async () => {
+    // Nine levels of nine aliases each: 9^9 (387 million) strings once expanded.
+    const levels = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const bomb = `${ARP}\nx-bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lvslab-bomb-'));
+    const file = path.join(dir, 'bomb.yaml');
+    try {
+      await writeFile(file, bomb);
+      const started = performance.now();
+      const error = await loadLabFile(file).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(error).toBeInstanceOf(LabLoadError);
+      const [issue] = (error as LabLoadError).issues;
+      // At the first alias.
+      expect(issue).toMatchObject({ file, field: '', line: lineOf(bomb, `  ${levels[1] ?? ''}`) });
+      expect(issue?.message).toBe(
+        'invalid YAML: more than 100 alias expansions; aliases nested like this ("billion laughs") would take all memory',
+      );
+      expect((error as LabLoadError).message).toContain(`${file}:`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a duplicate top-level key points at the second occurrence', () => {
     const { text, line } = replaceLine(
       ARP,
@@ -541,6 +571,21 @@ describe('parseLab: schema errors carry file, line, column and field', () => {
     });
     expect(issue.message).toContain('"wlc"');
     expect(issue.message).toContain('(got "fifo")');
+  });
+
+  it('a stdoutMatches pattern that does not compile is a lab-file error at its line', () => {
+    const check = '      - { kind: link, node: server1, device: tunl0 }';
+    const { text, line } = replaceLine(
+      ARP,
+      check,
+      `${check}\n      - { kind: command, node: server1, run: 'ip link', stdoutMatches: 'tunl0(' }`,
+    );
+    expect(loadIssue(text)).toMatchObject({
+      file: FILE,
+      line: line + 1,
+      field: 'steps[0].checks[1].stdoutMatches',
+      message: 'not a valid regular expression: Unterminated group (got "tunl0(")',
+    });
   });
 
   it('a bad node name', () => {

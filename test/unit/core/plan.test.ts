@@ -12,10 +12,12 @@ import {
   labLabels,
   networkCreateOptions,
   NODE_CAPABILITIES,
-  writableProcSys,
+  confinedProcSys,
+  HOST_WIDE_PROC_SYS,
+  NODE_APPARMOR_PROFILE,
 } from '../../../main/core/runtime/plan.js';
 import { bridgeName } from '../../../main/core/docker/labels.js';
-import { labText, loadLab, replaceLine } from './helpers.js';
+import { labText, loadLab, replaceLine, repoFile } from './helpers.js';
 
 const INSTANCE = { id: 'i-4f2a', startedAt: '2026-11-21T22:00:00.000Z' };
 const ARP = labText('tun-arptables');
@@ -232,25 +234,43 @@ describe('containerCreateOptions', () => {
     expect(NODE_CAPABILITIES).toEqual(['NET_ADMIN', 'NET_RAW']);
   });
 
-  it('/proc/sys is writable: no masked and no read-only paths', () => {
+  it('only /proc/sys/net is writable: every host-wide /proc/sys subtree is read-only, Docker masks stay', () => {
     const host = containerCreateOptions(lab, node(lab, 'server3'), 'img', INSTANCE, {
       apparmor: false,
     }).HostConfig;
-    expect(host?.MaskedPaths).toEqual([]);
-    expect(host?.ReadonlyPaths).toEqual([]);
+    // Unset, not [], so that the engine applies its default masks (/proc/kcore, /proc/keys, ...).
+    expect(host?.MaskedPaths).toBeUndefined();
+    const readonly = host?.ReadonlyPaths ?? [];
+    for (const tree of ['abi', 'crypto', 'debug', 'dev', 'fs', 'kernel', 'user', 'vm'])
+      expect(readonly).toContain(`/proc/sys/${tree}`);
+    expect(readonly).toContain('/proc/sysrq-trigger');
+    expect(readonly).toEqual(expect.arrayContaining(HOST_WIDE_PROC_SYS));
+    expect(readonly).not.toContain('/proc/sys');
+    expect(readonly.filter((p) => p.startsWith('/proc/sys/net'))).toEqual([]);
   });
 
-  it('apparmor=unconfined only on AppArmor engines; no-new-privileges always', () => {
+  it("LVS Lab's AppArmor profile only on AppArmor engines, never unconfined; no-new-privileges always", () => {
     const without = containerCreateOptions(lab, node(lab, 'server3'), 'img', INSTANCE, { apparmor: false });
     const withAa = containerCreateOptions(lab, node(lab, 'server3'), 'img', INSTANCE, { apparmor: true });
     expect(without.HostConfig?.SecurityOpt).toEqual(['no-new-privileges']);
-    expect(withAa.HostConfig?.SecurityOpt).toEqual(['no-new-privileges', 'apparmor=unconfined']);
-    expect(writableProcSys({ apparmor: true })).toEqual({
-      MaskedPaths: [],
-      ReadonlyPaths: [],
-      SecurityOpt: ['no-new-privileges', 'apparmor=unconfined'],
-    });
-    for (const opt of withAa.HostConfig?.SecurityOpt ?? []) expect(opt).not.toMatch(/seccomp|label=disable/);
+    expect(withAa.HostConfig?.SecurityOpt).toEqual(['no-new-privileges', 'apparmor=lvs-lab-node']);
+    expect(confinedProcSys({ apparmor: true }).SecurityOpt).toEqual(withAa.HostConfig?.SecurityOpt);
+    for (const opt of withAa.HostConfig?.SecurityOpt ?? [])
+      expect(opt).not.toMatch(/unconfined|seccomp|label=disable/);
+  });
+
+  it('the shipped AppArmor profile carries the name the runtime asks for and lets only /proc/sys/net be written', () => {
+    const profile = repoFile(`lab-images/apparmor/${NODE_APPARMOR_PROFILE}`);
+    expect(profile).toMatch(new RegExp(`^profile ${NODE_APPARMOR_PROFILE} `, 'm'));
+    const denies = profile.split('\n').filter((l) => /^\s*deny @\{PROC\}\/sys/.test(l));
+    // One deny per spelling that is not "net/", so that every other subtree stays read-only.
+    expect(denies.map((l) => l.trim())).toEqual([
+      'deny @{PROC}/sys/[^n]** w,',
+      'deny @{PROC}/sys/n[^e]** w,',
+      'deny @{PROC}/sys/ne[^t]** w,',
+      'deny @{PROC}/sys/net[^/]** w,',
+      'deny @{PROC}/sysrq-trigger rwklx,',
+    ]);
   });
 
   it('a router with two networks: created on the first, with its fixed address; no page, no sysctls', () => {

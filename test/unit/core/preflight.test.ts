@@ -8,7 +8,6 @@ import { FIXES, fixesFor } from '../../../main/core/preflight/fixes.js';
 import { parseLoadOutput } from '../../../main/core/preflight/load-modules.js';
 import {
   classifyPlatform,
-  demuxLogs,
   kernelItems,
   parseProbeSections,
   probeScript,
@@ -379,49 +378,6 @@ describe('fixesFor', () => {
   it('a platform without a fix of its own gets the list unchanged', () => {
     expect(fixesFor('sysctl', 'orbstack')).toEqual(FIXES.sysctl);
     expect(fixesFor('ipvs', 'podman')).toEqual(FIXES.ipvs);
-  });
-});
-
-/** One frame of a non-TTY container log: stream byte, three zero bytes, size (uint32 BE), data. */
-function frame(stream: 1 | 2, data: Buffer | string): Buffer {
-  const body = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
-  const header = Buffer.alloc(8);
-  header.writeUInt8(stream, 0);
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-}
-
-describe('demuxLogs', () => {
-  it('joins stdout and stderr frames in order, without the headers', () => {
-    const buffer = Buffer.concat([
-      frame(1, `${M} uname\n6.1.0\n`),
-      frame(2, 'warning\n'),
-      frame(1, `${M}-rc 0\n`),
-    ]);
-    expect(demuxLogs(buffer)).toBe(`${M} uname\n6.1.0\nwarning\n${M}-rc 0\n`);
-    expect(parseProbeSections(demuxLogs(buffer), M).get('uname')).toEqual({ rc: 0, text: '6.1.0\nwarning' });
-  });
-
-  it('a character split across two frames is decoded whole', () => {
-    const e = Buffer.from('é', 'utf8');
-    const buffer = Buffer.concat([
-      frame(1, Buffer.concat([Buffer.from('caf'), e.subarray(0, 1)])),
-      frame(1, e.subarray(1)),
-    ]);
-    expect(demuxLogs(buffer)).toBe('café');
-  });
-
-  it('empty frames, an empty buffer, a truncated last frame and a stray short header', () => {
-    expect(demuxLogs(Buffer.alloc(0))).toBe('');
-    expect(demuxLogs(Buffer.concat([frame(1, ''), frame(2, 'x')]))).toBe('x');
-    const truncated = frame(1, 'abcdef').subarray(0, 8 + 3);
-    expect(demuxLogs(Buffer.concat([frame(1, 'ok '), truncated]))).toBe('ok abc');
-    expect(demuxLogs(Buffer.concat([frame(1, 'ok'), Buffer.from([1, 0, 0])]))).toBe('ok');
-  });
-
-  it('a large frame', () => {
-    const big = 'x'.repeat(100_000);
-    expect(demuxLogs(frame(1, big))).toBe(big);
   });
 });
 

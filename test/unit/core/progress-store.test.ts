@@ -52,6 +52,20 @@ describe('ProgressStore', () => {
     expect(await store.read('i-1')).toEqual(last);
   });
 
+  it('a reset is ordered with updates: one queued before it is undone, a running step started before it writes nothing after it', async () => {
+    const store = new ProgressStore(dir);
+    // A step starts (generation taken), the learner resets while it runs, then it finishes.
+    const generation = store.generation('i-1');
+    const queued = store.update('i-1', 'early', { appliedAt: 'a0' });
+    const reset = store.reset('i-1');
+    const late = store.update('i-1', 'running-step', { appliedAt: 'a1' }, generation);
+    await Promise.all([queued, reset, late]);
+    expect(await store.read('i-1')).toEqual({ instance: 'i-1', steps: {} });
+    // Work started after the reset is recorded as usual.
+    await store.update('i-1', 'next-step', { appliedAt: 'a2' });
+    expect(await store.read('i-1')).toEqual({ instance: 'i-1', steps: { 'next-step': { appliedAt: 'a2' } } });
+  });
+
   it('instances are kept apart; reset removes only one', async () => {
     const store = new ProgressStore(dir);
     await store.update('i-1', 's', { checksOk: true });

@@ -485,6 +485,26 @@ describe('runChecks and checkStep: stand-in commands with real captured outputs,
     ]);
   });
 
+  it('a stdoutMatches pattern that backtracks without end fails the check on a time limit, whatever the reason', async () => {
+    const checks = labSchema.shape.steps.element.parse({
+      id: 'x',
+      title: 't',
+      explain: 'e',
+      checks: [
+        {
+          kind: 'command',
+          node: 'client',
+          run: `printf '${'a'.repeat(40)}b'`,
+          stdoutMatches: '(a+)+$',
+          reason: 'the trainer reason is not the cause here',
+        },
+      ],
+    }).checks;
+    const [result] = await runChecks(lab, checks, exec([]));
+    expect(result?.ok).toBe(false);
+    expect(result?.reason).toMatch(/^the pattern \/\(a\+\)\+\$\/ took longer than 1000 ms on the output of /);
+  });
+
   it('an exec failure becomes the reason of the check', async () => {
     const checks = labSchema.shape.steps.element.parse({
       id: 'x',

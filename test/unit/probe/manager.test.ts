@@ -1,39 +1,8 @@
-// The pure parts of the ProbeManager: Docker's stream framing and the end reasons. The manager
-// itself runs against real containers in test/docker/probe.test.ts.
+// The pure part of the ProbeManager: the end reasons (Docker's stream framing is in
+// test/unit/core/demux.test.ts). The manager itself runs against real containers in test/docker/probe.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { ProbeEndReason } from '../../../main/core/probe/line-parser.js';
-import { DockerDemuxer, endReason } from '../../../main/core/probe/manager.js';
-
-function frame(type: 1 | 2, text: string): Buffer {
-  const payload = Buffer.from(text);
-  const head = Buffer.alloc(8);
-  head[0] = type;
-  head.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([head, payload]);
-}
-
-describe('DockerDemuxer', () => {
-  it('splits stdout from stderr, whatever the chunk boundaries', () => {
-    const stream = Buffer.concat([
-      frame(1, 'START 1 http://x/ rate=1\n'),
-      frame(2, 'lvs-probe: oops\n'),
-      frame(1, 'R 1 0.1 0.2 200 - -\n'),
-      frame(1, ''),
-    ]);
-    for (let cut = 0; cut <= stream.length; cut++) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const demux = new DockerDemuxer(
-        (b) => out.push(b.toString()),
-        (b) => err.push(b.toString()),
-      );
-      demux.push(stream.subarray(0, cut));
-      demux.push(stream.subarray(cut));
-      expect(out.join('')).toBe('START 1 http://x/ rate=1\nR 1 0.1 0.2 200 - -\n');
-      expect(err.join('')).toBe('lvs-probe: oops\n');
-    }
-  });
-});
+import { endReason } from '../../../main/core/probe/manager.js';
 
 describe('endReason', () => {
   const end = (reason: ProbeEndReason) => ({

@@ -5,6 +5,7 @@ import {
   createBrowserClient,
   socketUrl,
   type BrowserClient,
+  SEND_QUEUE_LIMITS,
   type SocketLike,
 } from '../../../renderer/src/api/browser-client.js';
 import { LabApiError } from '../../../renderer/src/api/errors.js';
@@ -44,22 +45,15 @@ class FakeSocket implements SocketLike {
 
 const PAGE = 'https://lab.example:8443/app/?token=secret';
 
-function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
-
 let client: BrowserClient;
-let fetchMock: ReturnType<typeof vi.fn<(url: string, init: RequestInit) => Promise<Response>>>;
 
 beforeEach(() => {
   FakeSocket.all = [];
-  fetchMock = vi.fn<(url: string, init: RequestInit) => Promise<Response>>();
   client = createBrowserClient({
     pageUrl: PAGE,
-    fetch: fetchMock,
     createSocket: (url) => new FakeSocket(url),
     backoff: (attempt) => 100 * (attempt + 1),
-    tabId: 'tab-7',
+    requestWaitMs: 1000,
   });
 });
 
@@ -74,58 +68,116 @@ function socket(i = -1): FakeSocket {
   return s;
 }
 
+interface RequestFrame {
+  type: string;
+  id: number;
+  name: string;
+  args: unknown[];
+}
+
+/** The request frames the page sent on a socket. */
+function requestsOn(s: FakeSocket): RequestFrame[] {
+  return s.sent.map((f) => JSON.parse(f) as RequestFrame).filter((f) => f.type === 'request');
+}
+
+function answer(s: FakeSocket, id: number, result: unknown): void {
+  s.receive(JSON.stringify({ type: 'result', id, result }));
+}
+
 describe('requests', () => {
-  it('POSTs api/request/<name> with {args}, relative to the page, and answers the value', async () => {
-    fetchMock.mockResolvedValue(jsonResponse({ ok: true, value: { sessionId: 's1' } }));
-    const result = await client.request('terminal.open', {
+  it('go over the socket as {"type":"request",id,name,args} and resolve with the matching result', async () => {
+    socket().open();
+    const first = client.request('terminal.open', {
       labId: 'tun-arptables',
       node: 'server1',
       cols: 80,
       rows: 24,
     });
-    expect(result).toEqual({ sessionId: 's1' });
-    const [url, init] = fetchMock.mock.calls[0] ?? [];
-    expect(url).toBe('https://lab.example:8443/app/api/request/terminal.open');
-    expect(init?.method).toBe('POST');
-    // The tab's name goes with every request, so that what it opens is routed to it alone.
-    expect(init?.headers).toEqual({ 'content-type': 'application/json', 'x-lvslab-tab': 'tab-7' });
-    expect(JSON.parse(init?.body as string)).toEqual({
+    const second = client.request('labs.list');
+    const [a, b] = requestsOn(socket());
+    expect(a).toEqual({
+      type: 'request',
+      id: a?.id,
+      name: 'terminal.open',
       args: [{ labId: 'tun-arptables', node: 'server1', cols: 80, rows: 24 }],
     });
+    expect(b?.name).toBe('labs.list');
+    expect(a?.id).not.toBe(b?.id);
+    // Answers may come in any order; each settles its own request.
+    answer(socket(), b?.id ?? 0, { ok: true, value: [] });
+    answer(socket(), a?.id ?? 0, { ok: true, value: { sessionId: 's1' } });
+    expect(await first).toEqual({ sessionId: 's1' });
+    expect(await second).toEqual([]);
   });
 
   it('throws an Error carrying the hint and the lab-file issues', async () => {
+    socket().open();
     const issue = { file: 'labs/x.yaml', line: 31, column: 20, field: 'nodes[1]', message: 'bad address' };
-    fetchMock.mockResolvedValue(
-      jsonResponse({
-        ok: false,
-        error: { message: 'lab x does not load', hint: 'fix the file', issues: [issue] },
-      }),
-    );
-    const error: unknown = await client.request('labs.get', 'x').catch((e: unknown) => e);
+    const pending = client.request('labs.get', 'x').catch((e: unknown) => e);
+    answer(socket(), requestsOn(socket())[0]?.id ?? 0, {
+      ok: false,
+      error: { message: 'lab x does not load', hint: 'fix the file', issues: [issue] },
+    });
+    const error = await pending;
     expect(error).toBeInstanceOf(LabApiError);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ message: 'lab x does not load', hint: 'fix the file', issues: [issue] });
   });
 
-  it('explains a refused cookie', async () => {
-    fetchMock.mockResolvedValue(new Response('Forbidden', { status: 403 }));
-    const error: unknown = await client.request('labs.list').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LabApiError);
-    expect((error as LabApiError).hint).toContain('?token=');
+  it('refuses an answer that is not a result', async () => {
+    socket().open();
+    const pending = client.request('labs.list');
+    answer(socket(), requestsOn(socket())[0]?.id ?? 0, { value: 3 });
+    await expect(pending).rejects.toThrow(/not a result/);
   });
 
-  it('says when the server cannot be reached', async () => {
-    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
-    await expect(client.request('labs.list')).rejects.toThrow(/cannot be reached/);
+  it('made before the socket opens, wait for it and go out once it does', async () => {
+    const pending = client.request('labs.list');
+    expect(socket().sent).toEqual([]);
+    socket().open();
+    const [frame] = requestsOn(socket());
+    expect(frame?.name).toBe('labs.list');
+    answer(socket(), frame?.id ?? 0, { ok: true, value: ['x'] });
+    expect(await pending).toEqual(['x']);
+  });
+
+  it('say when the server cannot be reached in time', async () => {
+    vi.useFakeTimers();
+    const pending = client.request('labs.list');
+    vi.advanceTimersByTime(1000);
+    await expect(pending).rejects.toThrow(/cannot be reached \(labs.list\)/);
+  });
+
+  it('in flight when the socket drops fail with that reason; the next socket carries new ones', async () => {
+    vi.useFakeTimers();
+    socket().open();
+    const lost = client.request('lab.up', 'tun-arptables');
+    socket().drop();
+    await expect(lost).rejects.toThrow(/dropped during lab.up/);
+    const later = client.request('labs.list');
+    vi.advanceTimersByTime(100);
+    socket().open();
+    const [frame] = requestsOn(socket());
+    expect(frame?.name).toBe('labs.list');
+    answer(socket(), frame?.id ?? 0, { ok: true, value: [] });
+    expect(await later).toEqual([]);
   });
 });
 
 describe('the WebSocket', () => {
-  it('connects to api/ws with the scheme matching the page', () => {
-    expect(socket(0).url).toBe('wss://lab.example:8443/app/api/ws?tab=tab-7');
-    expect(socketUrl('http://127.0.0.1:5173/', 'tab-1')).toBe('ws://127.0.0.1:5173/api/ws?tab=tab-1');
+  it('connects to api/ws with the scheme matching the page, naming nothing of its own', () => {
+    expect(socket(0).url).toBe('wss://lab.example:8443/app/api/ws');
+    expect(socketUrl('http://127.0.0.1:5173/')).toBe('ws://127.0.0.1:5173/api/ws');
     expect(socket(0).binaryType).toBe('arraybuffer');
+  });
+
+  it("reconnects with the resume key from the server's hello, and only that", () => {
+    vi.useFakeTimers();
+    socket().open();
+    socket().receive(JSON.stringify({ type: 'hello', resume: 'k/ey+1' }));
+    socket().drop();
+    vi.advanceTimersByTime(100);
+    expect(socket().url).toBe('wss://lab.example:8443/app/api/ws?resume=k%2Fey%2B1');
   });
 
   it('delivers JSON events to listeners', () => {
@@ -172,16 +224,33 @@ describe('the WebSocket', () => {
     expect(decodeBinaryFrame(new Uint8Array([1, 5, 0x61]))).toBeNull();
   });
 
-  it('sends {"type":"send",name,args} text frames while open and drops them while down', () => {
+  it('queues sends made before the first connect and sends them in order once open', () => {
     client.send('terminal.input', 's1', 'ls');
     expect(socket().sent).toEqual([]);
     socket().open();
-    client.send('terminal.input', 's1', 'ls -l');
+    client.send('terminal.input', 's1', ' -l');
     client.send('terminal.ack', 's1', 5000);
     expect(socket().sent.map((s) => JSON.parse(s) as unknown)).toEqual([
-      { type: 'send', name: 'terminal.input', args: ['s1', 'ls -l'] },
+      { type: 'send', name: 'terminal.input', args: ['s1', 'ls'] },
+      { type: 'send', name: 'terminal.input', args: ['s1', ' -l'] },
       { type: 'send', name: 'terminal.ack', args: ['s1', 5000] },
     ]);
+  });
+
+  it('bounds that queue', () => {
+    for (let i = 0; i < SEND_QUEUE_LIMITS.frames + 50; i++) client.send('terminal.input', 's1', 'x');
+    socket().open();
+    expect(socket().sent).toHaveLength(SEND_QUEUE_LIMITS.frames);
+  });
+
+  it('drops sends while the socket is down after it was open', () => {
+    vi.useFakeTimers();
+    socket().open();
+    socket().drop();
+    client.send('terminal.input', 's1', 'late');
+    vi.advanceTimersByTime(100);
+    socket().open();
+    expect(socket().sent).toEqual([]);
   });
 
   it('reconnects with backoff and reports the connection state', () => {

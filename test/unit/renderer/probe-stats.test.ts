@@ -1,9 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { ProbeSample } from '../../../shared/api.js';
+import type { IpvsView, ProbeSample } from '../../../shared/api.js';
 import {
   expectedForLab,
-  expectedShares,
   latencyPercentiles,
   percentile,
   rollingRate,
@@ -44,39 +43,67 @@ describe('rollingRate', () => {
   });
 });
 
-describe('expected shares', () => {
-  const servers = [
-    { key: 'server2', weight: 3 },
-    { key: 'server3', weight: 1 },
-  ];
-
-  it('splits rr equally, whatever the weights', () => {
-    expect(expectedShares('rr', servers)).toEqual({ server2: 0.5, server3: 0.5 });
-  });
-
-  it('splits wrr by weight', () => {
-    expect(expectedShares('wrr', servers)).toEqual({ server2: 0.75, server3: 0.25 });
-  });
-
-  it('gives a weight-0 server nothing (IPVS skips it)', () => {
-    expect(expectedShares('rr', [...servers, { key: 'server4', weight: 0 }])).toEqual({
-      server2: 0.5,
-      server3: 0.5,
-      server4: 0,
-    });
-  });
-
-  it('has no fixed split for load-based schedulers', () => {
-    expect(expectedShares('lc', servers)).toBeNull();
-  });
-
-  it('prefers the live IPVS table to the lab file (a step switched to wrr 3:1)', () => {
+describe("expected shares (the shared model, in the panel's terms)", () => {
+  /** The fixture's table with the given scheduler and weights for server2 and server3. */
+  function table(scheduler: string, weights: number[], extra: Partial<IpvsView['services'][number]> = {}) {
     const view = ipvsView();
     const service = view.services[0];
     if (!service) throw new Error('fixture');
-    service.scheduler = 'wrr';
-    service.realServers = service.realServers.map((rs, i) => ({ ...rs, weight: i === 0 ? 3 : 1 }));
-    const expected = expectedForLab(arptablesDetail, view);
+    Object.assign(service, { scheduler, ...extra });
+    service.realServers = service.realServers.map((rs, i) => ({ ...rs, weight: weights[i] ?? 1 }));
+    return view;
+  }
+
+  it('splits rr equally, whatever the weights', () => {
+    expect(expectedForLab(arptablesDetail, table('rr', [3, 1])).shares).toEqual({
+      server2: 0.5,
+      server3: 0.5,
+    });
+  });
+
+  it('splits wrr by weight', () => {
+    expect(expectedForLab(arptablesDetail, table('wrr', [3, 1])).shares).toEqual({
+      server2: 0.75,
+      server3: 0.25,
+    });
+  });
+
+  it('gives a weight-0 server no expected share (IPVS skips it), as the CLI does', () => {
+    // The old GUI copy listed it at 0; the shared model leaves it out, so the panel shows "–".
+    expect(expectedForLab(arptablesDetail, table('rr', [1, 0])).shares).toEqual({ server2: 1 });
+  });
+
+  it('predicts lc and wlc in steady state, as the CLI does', () => {
+    // The old GUI copy had no split for them; short connections linger as inactive, so they even out.
+    expect(expectedForLab(arptablesDetail, table('lc', [3, 1])).shares).toEqual({
+      server2: 0.5,
+      server3: 0.5,
+    });
+    expect(expectedForLab(arptablesDetail, table('wlc', [3, 1])).shares).toEqual({
+      server2: 0.75,
+      server3: 0.25,
+    });
+  });
+
+  it('a hashing or persistent service: one server, known from the answers so far', () => {
+    // The old GUI copy ignored persistence and predicted rr's equal split.
+    const persistent = table('rr', [1, 1], { persistentSeconds: 300 });
+    expect(expectedForLab(arptablesDetail, persistent).shares).toBeNull();
+    expect(expectedForLab(arptablesDetail, persistent, { server3: 9, server2: 1 }).shares).toEqual({
+      server2: 0,
+      server3: 1,
+    });
+    const sh = expectedForLab(arptablesDetail, table('sh', [1, 1]));
+    expect(sh).toMatchObject({ scheduler: 'sh', shares: null, source: 'ipvs' });
+    expect(sh.note).toContain('source hashing');
+  });
+
+  it('has no fixed split for load-based schedulers', () => {
+    expect(expectedForLab(arptablesDetail, table('sed', [1, 1])).shares).toBeNull();
+  });
+
+  it('prefers the live IPVS table to the lab file (a step switched to wrr 3:1)', () => {
+    const expected = expectedForLab(arptablesDetail, table('wrr', [3, 1]));
     expect(expected).toMatchObject({
       scheduler: 'wrr',
       source: 'ipvs',
@@ -90,6 +117,8 @@ describe('expected shares', () => {
       source: 'lab',
       shares: { server2: 0.5, server3: 0.5 },
     });
-    expect(expectedForLab(arptablesDetail, ipvsView({ error: 'no IPVS', services: [] })).source).toBe('lab');
+    const unreadable = expectedForLab(arptablesDetail, ipvsView({ error: 'no IPVS', services: [] }));
+    expect(unreadable.source).toBe('lab');
+    expect(unreadable.note).toContain('the IPVS table cannot be read (no IPVS)');
   });
 });

@@ -2,7 +2,10 @@
 /// <reference lib="dom" />
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AckBatcher } from '../../../renderer/src/terminal/ack-batcher.js';
-import { TerminalRegistry } from '../../../renderer/src/terminal/terminal-registry.js';
+import {
+  PENDING_INPUT_MAX_CHARS,
+  TerminalRegistry,
+} from '../../../renderer/src/terminal/terminal-registry.js';
 import { memoryLedger, sessionStorageLedger } from '../../../renderer/src/terminal/session-ledger.js';
 import { useTerminalsStore } from '../../../renderer/src/stores/terminals-store.js';
 import { FakeLabApi } from './helpers/fake-api.js';
@@ -120,6 +123,37 @@ describe('terminal registry', () => {
     view('server1').resize(100, 30);
     expect(api.sendsOf('terminal.input')).toEqual([['s1', 'ls\r']]);
     expect(api.sendsOf('terminal.resize')).toEqual([['s1', 100, 30]]);
+  });
+
+  it('queues keystrokes typed while the shell is connecting and delivers them in order once it opens', async () => {
+    const opening = registry.open('server1');
+    view('server1').type('ec');
+    view('server1').type('ho hi\r');
+    expect(api.sendsOf('terminal.input')).toEqual([]);
+    await opening;
+    view('server1').type('ls\r');
+    expect(api.sendsOf('terminal.input')).toEqual([
+      ['s1', 'echo hi\r'],
+      ['s1', 'ls\r'],
+    ]);
+  });
+
+  it('bounds that queue, and says what was not sent when the shell cannot open', async () => {
+    const opening = registry.open('server1');
+    view('server1').type('x'.repeat(PENDING_INPUT_MAX_CHARS - 1));
+    view('server1').type('yy'); // past the bound: dropped
+    view('server1').type('z');
+    await opening;
+    const sent = api.sendsOf('terminal.input').map((args) => args[1] as string);
+    expect(sent).toEqual(['x'.repeat(PENDING_INPUT_MAX_CHARS - 1) + 'z']);
+
+    api.handle('terminal.open', () => {
+      throw new Error('node server2 is not running');
+    });
+    const failing = registry.open('server2');
+    view('server2').type('pwd\r');
+    expect(await failing).toBeNull();
+    expect(view('server2').text()).toContain('what you typed meanwhile (4 characters) was not sent');
   });
 
   it('types a command without Enter', async () => {

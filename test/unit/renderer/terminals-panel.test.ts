@@ -35,7 +35,7 @@ function view(node: string): FakeTerminalView {
 }
 
 describe('terminals panel', () => {
-  it('has a tab per node and opens the first node’s shell in the pane', async () => {
+  it('has a tab per node, then the Host tab, and opens the first node’s shell in the pane', async () => {
     show(TerminalsPanel, { labId: 'tun-arptables', detail: arptablesDetail, running: true });
     await settle();
     expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual([
@@ -43,6 +43,7 @@ describe('terminals panel', () => {
       'server2',
       'server3',
       'client',
+      'Host',
     ]);
     expect(api.callsOf('terminal.open')).toEqual([
       [{ labId: 'tun-arptables', node: 'server1', cols: 80, rows: 24 }],

@@ -13,16 +13,22 @@ import {
 } from '../../../main/core/api/handler.js';
 import { LabService } from '../../../main/core/lab-service.js';
 import { defaultPaths } from '../../../main/core/paths.js';
-import { LabError } from '../../../main/core/runtime/lab-runtime.js';
+import { LabError } from '../../../main/core/errors.js';
 import { LabLoadError } from '../../../main/core/lab/loader.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
 function setup() {
   const calls: string[] = [];
+  // Session s1 and probe p1 belong to caller w1.
   const terminals: TerminalBackend = {
+    ownerOf: (id) => (id === 's1' ? 'w1' : undefined),
     open: (owner, args) => {
       calls.push(`open ${owner} ${args.node} ${args.cols}x${args.rows}`);
+      return Promise.resolve({ sessionId: 's1' });
+    },
+    openHost: (owner, size) => {
+      calls.push(`openHost ${owner} ${size.cols}x${size.rows}`);
       return Promise.resolve({ sessionId: 's1' });
     },
     input: (id, data) => calls.push(`input ${id} ${JSON.stringify(data)}`),
@@ -43,8 +49,12 @@ function setup() {
     },
   };
   const probes: ProbeBackend = {
+    ownerOf: (id) => (id === 'p1' ? 'w1' : undefined),
     start: () => Promise.resolve({ probeId: 'p1' }),
-    stop: () => Promise.resolve(),
+    stop: (id) => {
+      calls.push(`stop ${id}`);
+      return Promise.resolve();
+    },
     stopOwner: (owner) => {
       calls.push(`stopOwner ${owner}`);
       return Promise.resolve();
@@ -110,6 +120,25 @@ describe('requests', () => {
     expect(calls).toEqual(['open window-7 server2 100x30']);
   });
 
+  it('closes a terminal whose owner went while it was opening, and says so', async () => {
+    const { handler, calls } = setup();
+    const opening = handler.request('w1', 'terminal.open', [
+      { labId: 'tun-arptables', node: 'server2', cols: 80, rows: 24 },
+    ]);
+    await handler.disconnect('w1');
+    expect(await opening).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/has gone/) as string },
+    });
+    expect(calls).toEqual(['open w1 server2 80x24', 'closeOwner w1', 'stopOwner w1', 'close s1']);
+    // The same owner coming back (an Electron window after a reload) opens as usual.
+    expect(
+      await handler.request('w1', 'terminal.open', [
+        { labId: 'tun-arptables', node: 'server2', cols: 80, rows: 24 },
+      ]),
+    ).toMatchObject({ ok: true });
+  });
+
   it('turns a failure into a message the page can show', async () => {
     const { handler } = setup();
     const result = await handler.request('w1', 'labs.get', ['no-such-lab']);
@@ -129,6 +158,31 @@ describe('sends', () => {
     expect(handler.send('w1', 'terminal.input', ['s 1', 'x'])).toBe(false);
     expect(handler.send('w1', 'shell.exec', ['rm -rf /'])).toBe(false);
     expect(calls).toEqual(['input s1 "ls\\r"', 'resize s1 120x40', 'ack s1 5000']);
+  });
+
+  it("drops every send for another caller's session, and for a session nobody owns", () => {
+    const { handler, calls } = setup();
+    expect(handler.send('w2', 'terminal.input', ['s1', 'rm -rf /\r'])).toBe(false);
+    expect(handler.send('w2', 'terminal.resize', ['s1', 120, 40])).toBe(false);
+    expect(handler.send('w2', 'terminal.ack', ['s1', 5000])).toBe(false);
+    expect(handler.send('w1', 'terminal.input', ['s9', 'x'])).toBe(false);
+    expect(calls).toEqual([]);
+    expect(handler.send('w1', 'terminal.input', ['s1', 'x'])).toBe(true);
+    expect(calls).toEqual(['input s1 "x"']);
+  });
+
+  it("refuses to close another caller's terminal or stop its probe, with the same words as for an unknown id", async () => {
+    const { handler, calls } = setup();
+    const close = await handler.request('w2', 'terminal.close', ['s1']);
+    const stop = await handler.request('w2', 'probe.stop', ['p1']);
+    const unknown = await handler.request('w1', 'terminal.close', ['s9']);
+    expect(close).toMatchObject({ ok: false, error: { message: 'no terminal session s1 of yours' } });
+    expect(stop).toMatchObject({ ok: false, error: { message: 'no probe p1 of yours' } });
+    expect(unknown).toMatchObject({ ok: false, error: { message: 'no terminal session s9 of yours' } });
+    expect(calls).toEqual([]);
+    expect(await handler.request('w1', 'terminal.close', ['s1'])).toEqual({ ok: true, value: null });
+    expect(await handler.request('w1', 'probe.stop', ['p1'])).toEqual({ ok: true, value: null });
+    expect(calls).toEqual(['close s1', 'stop p1']);
   });
 
   it('shutdown hangs up every shell and stops every probe', async () => {
@@ -155,8 +209,42 @@ describe('errors as the page sees them', () => {
       message: 'the lab file has errors',
       issues: [issue],
     });
-    expect(toApiError(Object.assign(new Error('connect ENOENT'), { code: 'ENOENT' }))).toMatchObject({
-      message: 'the Docker Engine is not running',
+  });
+
+  it('"Docker Engine not running" only for a failed connection to the engine', () => {
+    // What Node throws when the socket file is missing, or nobody listens on a tcp:// engine.
+    const noSocket = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), {
+      code: 'ENOENT',
+      syscall: 'connect',
+      address: '/var/run/docker.sock',
     });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2375'), {
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      address: '127.0.0.1',
+      port: 2375,
+    });
+    for (const error of [noSocket, refused]) {
+      expect(toApiError(error)).toEqual({
+        message: 'the Docker Engine is not running',
+        hint: 'start it, then open the preflight view for details',
+      });
+    }
+  });
+
+  it('any other missing file keeps its own message, with its path', () => {
+    const missing = Object.assign(
+      new Error("ENOENT: no such file or directory, open '/opt/lvs-lab/lab-images/node/Dockerfile'"),
+      { code: 'ENOENT', syscall: 'open', path: '/opt/lvs-lab/lab-images/node/Dockerfile' },
+    );
+    expect(toApiError(missing)).toEqual({
+      message: "ENOENT: no such file or directory, open '/opt/lvs-lab/lab-images/node/Dockerfile'",
+    });
+    const scandir = Object.assign(new Error("ENOENT: no such file or directory, scandir '/nowhere/labs'"), {
+      code: 'ENOENT',
+      syscall: 'scandir',
+      path: '/nowhere/labs',
+    });
+    expect(toApiError(scandir).message).toContain('/nowhere/labs');
   });
 });

@@ -3,7 +3,8 @@
 import { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { LabError, type LabRuntime } from '../../../main/core/runtime/lab-runtime.js';
+import { LabError } from '../../../main/core/errors.js';
+import type { LabRuntime } from '../../../main/core/runtime/lab-runtime.js';
 import { TerminalManager, type TerminalSink } from '../../../main/core/terminal/terminal-manager.js';
 
 class FakeShell {
@@ -11,13 +12,24 @@ class FakeShell {
   input = '';
   resizes: { h: number; w: number }[] = [];
   exitCode: number | null = null;
+  /** While set, the shell reads no input: writes stay pending and the stream fills up. */
+  private stalledWrites: (() => void)[] | null = null;
   readonly stream = new Duplex({
     read: () => undefined,
     write: (chunk: Buffer, _encoding, done) => {
       this.input += chunk.toString();
-      done();
+      if (this.stalledWrites) this.stalledWrites.push(done);
+      else done();
     },
   });
+  stall() {
+    this.stalledWrites = [];
+  }
+  unstall() {
+    const held = this.stalledWrites ?? [];
+    this.stalledWrites = null;
+    for (const done of held) done();
+  }
   output(text: string) {
     this.stream.push(Buffer.from(text));
   }
@@ -114,6 +126,33 @@ describe('TerminalManager', () => {
       `exit ${sessionId} 3 the shell exited`,
     ]);
     expect(manager.list()).toEqual([]);
+  });
+
+  it('holds input back while the shell does not read it, drops past the bound and says so in the terminal', async () => {
+    const { runtime, shells } = fakeRuntime();
+    const { events, sink } = recorder();
+    const manager = new TerminalManager(runtime, sink, { exitSettleMs: 0 });
+    const { sessionId } = await manager.open('w1', args);
+    const shell = shells[0];
+    if (!shell) throw new Error('no shell');
+    shell.stall();
+    const paste = 'p'.repeat(60 * 1024);
+    manager.input(sessionId, paste); // more than the stream's buffer: it is full now
+    // 17 pastes fit in the 1 MiB bound, the 3 others are dropped; the short line still fits.
+    for (let i = 0; i < 20; i++) manager.input(sessionId, paste);
+    manager.input(sessionId, 'echo done\r');
+    await tick();
+    // Only the first paste reached the stream; one notice for the whole episode.
+    expect(shell.input).toBe(paste);
+    const notices = events.filter((e) => e.includes('[LVS Lab: the shell is not reading its input'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('1024 KiB of it wait');
+    shell.unstall();
+    await tick();
+    // What waited went in, in order.
+    expect(shell.input).toBe(`${paste.repeat(18)}echo done\r`);
+    shell.exit(0);
+    await tick();
   });
 
   it('ignores unknown sessions on the hot path and rejects closing them', async () => {

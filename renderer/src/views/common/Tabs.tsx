@@ -1,5 +1,6 @@
 // A row of tabs (the panels beside the guide, the terminals): one button per tab, the active one
-// marked for the eye (tab-active) and for screen readers (aria-selected).
+// marked for the eye (tab-active) and for screen readers (aria-selected), an unavailable one
+// likewise (tab-disabled, aria-disabled).
 import type { ReactNode } from 'react';
 
 export interface TabItem<T extends string> {
@@ -9,6 +10,11 @@ export interface TabItem<T extends string> {
   title: string;
   /** Before the label, such as a status dot. */
   icon?: ReactNode;
+  /**
+   * Shown but not selectable; the title says why. aria-disabled rather than disabled, so that it
+   * still takes focus and hover and its title can be read.
+   */
+  disabled?: boolean;
 }
 
 export interface TabsProps<T extends string> {
@@ -30,10 +36,11 @@ export function Tabs<T extends string>({ label, className, tabs, active, onSelec
           type="button"
           role="tab"
           aria-selected={tab.id === active}
-          className={tab.id === active ? 'tab tab-active' : 'tab'}
+          aria-disabled={tab.disabled === true ? true : undefined}
+          className={`${tab.id === active ? 'tab tab-active' : 'tab'}${tab.disabled === true ? ' tab-disabled' : ''}`}
           title={tab.title}
           onClick={() => {
-            onSelect(tab.id);
+            if (tab.disabled !== true) onSelect(tab.id);
           }}
         >
           {tab.icon}

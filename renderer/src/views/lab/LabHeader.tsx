@@ -25,7 +25,7 @@ export function LabHeader({ labId, detail, instance }: LabHeaderProps) {
   const health = instance?.health ?? 'stopped';
   const stop = async () => {
     if (!window.confirm(`Stop ${labId}? Its containers and networks are removed.`)) return;
-    if (await down(labId)) getTerminalRegistry().closeAll();
+    if (await down(labId)) getTerminalRegistry().closeLabTerminals();
   };
   return (
     <header className="lab-header">

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { useTerminalsStore } from '../../stores/terminals-store.js';
 
-export function TerminalSearch({ node }: { node: string }) {
+/** `label` names where the shell runs when that is not a node ("the host"). */
+export function TerminalSearch({ node, label = node }: { node: string; label?: string }) {
   const setOpen = useTerminalsStore((s) => s.setSearchOpen);
   const [text, setText] = useState('');
   const [missing, setMissing] = useState(false);
@@ -40,7 +41,7 @@ export function TerminalSearch({ node }: { node: string }) {
         ref={input}
         type="search"
         value={text}
-        placeholder={`Find in ${node}'s terminal`}
+        placeholder={`Find in ${label}'s terminal`}
         aria-label="Find in terminal"
         aria-invalid={missing}
         onChange={(event) => {

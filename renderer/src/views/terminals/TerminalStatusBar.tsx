@@ -2,7 +2,8 @@
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { useTerminalsStore } from '../../stores/terminals-store.js';
 
-export function TerminalStatusBar({ node }: { node: string }) {
+/** `label` names where the shell runs when that is not a node ("the host"). */
+export function TerminalStatusBar({ node, label = node }: { node: string; label?: string }) {
   const meta = useTerminalsStore((s) => s.sessions[node]);
   const status = meta?.status ?? 'idle';
   const reconnect = () => {
@@ -14,10 +15,10 @@ export function TerminalStatusBar({ node }: { node: string }) {
       text = 'No shell yet';
       break;
     case 'connecting':
-      text = `Opening a shell on ${node}…`;
+      text = `Opening a shell on ${label}…`;
       break;
     case 'open':
-      text = `Shell on ${node}`;
+      text = `Shell on ${label}`;
       break;
     case 'exited':
       text = `Exited: ${meta?.reason ?? 'unknown reason'}${meta?.exitCode == null ? '' : ` (code ${meta.exitCode})`}`;

@@ -1,5 +1,6 @@
 // Puts every store back to its initial state, so that tests do not see each other's data.
 import { useConnectionStore } from '../../../../renderer/src/stores/connection-store.js';
+import { useFeaturesStore } from '../../../../renderer/src/stores/features-store.js';
 import { useIpvsStore } from '../../../../renderer/src/stores/ipvs-store.js';
 import { useLabStore } from '../../../../renderer/src/stores/lab-store.js';
 import { useLabsStore } from '../../../../renderer/src/stores/labs-store.js';
@@ -11,6 +12,7 @@ import { useUiStore } from '../../../../renderer/src/stores/ui-store.js';
 
 export function resetStores(): void {
   useConnectionStore.setState(useConnectionStore.getInitialState(), true);
+  useFeaturesStore.setState(useFeaturesStore.getInitialState(), true);
   useIpvsStore.setState(useIpvsStore.getInitialState(), true);
   useLabStore.setState(useLabStore.getInitialState(), true);
   useLabsStore.setState(useLabsStore.getInitialState(), true);
