@@ -8,6 +8,8 @@ export type BuiltinState = 'absent' | 'starting' | 'running' | 'stopped' | 'fail
 
 export interface EngineInfo {
   kind: EngineKind;
+  /** What was asked for: automatic (the host when its kernel can, else the built-in kernel) or one of them. */
+  choice: EngineChoice;
   /** The kernel the labs run on, e.g. "Linux 6.1.176 (user-mode)". */
   kernel: string;
   /** Where the core connects. */

@@ -171,3 +171,13 @@ export function engineStatus(status: BuiltinStatus): string {
     lines.push('  start it with: lvs-lab engine start');
   return lines.join('\n');
 }
+
+/** The preflight's last word: which engine runs the labs here. */
+export function engineVerdict(serves: 'host' | 'builtin', hostLacks: string[]): string {
+  if (serves === 'host') return green('The host engine runs the labs: its kernel has ip_vs and ipip.');
+  return [
+    `The labs run on LVS Lab's built-in kernel instead${hostLacks.length > 0 ? ` (the host kernel has no ${hostLacks.join(' and no ')})` : ''}:`,
+    '  Linux 6.1 with IPVS, IPIP and arptables, and a Docker Engine inside, in one container on this engine.',
+    '  `lvs-lab up` starts it by itself; `lvs-lab engine start` starts it now (about a minute the first time).',
+  ].join('\n');
+}

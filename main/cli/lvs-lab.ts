@@ -14,10 +14,12 @@ import { runLiveProbe } from '../core/probe/live.js';
 import Docker from 'dockerode';
 import { connectEngine } from '../core/docker/engine.js';
 import { BuiltinKernel } from '../core/engines/builtin-kernel.js';
+import { readEngineSetting } from '../core/engines/engine-setting.js';
 import { EngineSwitch } from '../core/engines/engine-switch.js';
 import {
   attachEngine,
   chooseEngine,
+  hostLacks,
   parseEngineChoice,
   type EngineChoice,
 } from '../core/engines/choose-engine.js';
@@ -117,7 +119,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'engine') return engineCommand(args[0], kernel, json, progress);
   const choice = parseEngineChoice(values.engine);
   if (command === 'serve') {
-    const chosen = await chooseEngine(choice, {
+    // The app's own setting (its Engine panel) when the command line names none.
+    const serveChoice =
+      values.engine === undefined ? ((await readEngineSetting(paths.stateDir)) ?? 'auto') : choice;
+    const chosen = await chooseEngine(serveChoice, {
       host,
       kernel,
       nodeContext: paths.imageContext,
@@ -126,7 +131,15 @@ export async function main(argv: string[]): Promise<number> {
     if (!json) process.stderr.write(`lvs-lab: ${chosen.reason}\n`);
     // The app can switch engines later (the preflight panel, the engine menu): the whole core
     // holds this one client, whose connection the switch replaces.
-    const engines = new EngineSwitch(new Docker(), host, kernel, paths.imageContext, chosen);
+    const engines = new EngineSwitch({
+      docker: new Docker(),
+      host,
+      kernel,
+      nodeContext: paths.imageContext,
+      initial: chosen,
+      choice: serveChoice,
+      stateDir: paths.stateDir,
+    });
     return serve(new LabService(paths, engines.docker), engines, {
       lab: values.lab,
       port: values.port === undefined ? 0 : Number(values.port),
@@ -168,7 +181,14 @@ export async function main(argv: string[]): Promise<number> {
         );
         return after.ok ? 0 : 1;
       }
-      out(report, () => show.preflight(report));
+      // Which engine `up` would use, so that a host without IPVS is not a dead end.
+      const lacks = hostLacks(report);
+      const serves = lacks.length === 0 ? 'host' : 'builtin';
+      out({ ...report, labsRunOn: { engine: serves, hostLacks: lacks } }, () =>
+        [show.preflight(report), show.engineVerdict(choice === 'builtin' ? 'builtin' : serves, lacks)].join(
+          '\n\n',
+        ),
+      );
       return report.ok ? 0 : 1;
     }
     case 'up': {

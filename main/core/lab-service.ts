@@ -105,8 +105,13 @@ export class LabService {
     return loadLabFile(found.file, this.paths.labsDir);
   }
 
-  preflight(onProgress?: ProgressListener): Promise<PreflightReport> {
-    return runPreflight(this.docker, { imageContext: this.paths.imageContext, onProgress });
+  /** `endpoint` names the engine in the report, when it is not DOCKER_HOST's (the built-in kernel). */
+  preflight(onProgress?: ProgressListener, endpoint?: string): Promise<PreflightReport> {
+    return runPreflight(this.docker, {
+      imageContext: this.paths.imageContext,
+      onProgress,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    });
   }
 
   /** The lab node image on this engine, built if missing. */

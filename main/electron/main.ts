@@ -18,6 +18,7 @@ import type { ApiHandler, EventSink } from '../core/api/handler.js';
 import { connectEngine } from '../core/docker/engine.js';
 import { BuiltinKernel } from '../core/engines/builtin-kernel.js';
 import { parseEngineChoice } from '../core/engines/choose-engine.js';
+import { readEngineSetting } from '../core/engines/engine-setting.js';
 import { EngineSwitch } from '../core/engines/engine-switch.js';
 import { LabService } from '../core/lab-service.js';
 import { createApiHandler } from '../core/app.js';
@@ -82,16 +83,18 @@ async function main(): Promise<void> {
   // where the host kernel lacks ip_vs or ipip) is made meanwhile, its progress shown in the app.
   const paths = defaultPaths(root);
   const host = connectEngine();
-  const engines = new EngineSwitch(
-    new Docker(),
+  const kernel = new BuiltinKernel(host, {
+    kernelContext: paths.kernelContext,
+    nodeContext: paths.imageContext,
+    stateDir: paths.stateDir,
+  });
+  const engines = new EngineSwitch({
+    docker: new Docker(),
     host,
-    new BuiltinKernel(host, {
-      kernelContext: paths.kernelContext,
-      nodeContext: paths.imageContext,
-      stateDir: paths.stateDir,
-    }),
-    paths.imageContext,
-  );
+    kernel,
+    nodeContext: paths.imageContext,
+    stateDir: paths.stateDir,
+  });
   const emit: EventSink = (target, name, ...args) => {
     for (const [id, window] of windows) {
       if (target === 'all' || target.owner === ownerOf(id)) window.webContents.send(IPC.event, name, args);
@@ -102,8 +105,11 @@ async function main(): Promise<void> {
     hostTerminal: true,
     engines,
   });
-  const choice = parseEngineChoice(process.env.LVS_LAB_ENGINE);
-  void handler.request('app', 'engine.use', [choice]);
+  // LVS_LAB_ENGINE wins, then the setting of the app's Engine panel, then the automatic choice.
+  const choice = parseEngineChoice(process.env.LVS_LAB_ENGINE ?? (await readEngineSetting(paths.stateDir)));
+  void handler.request('app', 'engine.use', [choice]).then((result) => {
+    if (!result.ok) console.error(`LVS Lab: no engine: ${result.error.message}`);
+  });
 
   ipcMain.handle(IPC.request, (event, name: unknown, args: unknown) => {
     if (!trustedSender(event)) return { ok: false, error: { message: 'refused: not the LVS Lab window' } };

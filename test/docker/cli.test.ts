@@ -9,8 +9,11 @@ import { repoRoot } from './helpers.js';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-cli-'));
 
+/** The command on the host engine: this tier is about the host engine, whatever its kernel lacks. */
 function lvsLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/lvs-lab.js'), ...args], {
+  const [command, ...rest] = args;
+  const own = command === undefined || command === 'validate' ? args : [command, '--engine', 'host', ...rest];
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/lvs-lab.js'), ...own], {
     encoding: 'utf8',
     env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, NO_COLOR: '1' },
     timeout: 300_000,

@@ -53,7 +53,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       stateDir: paths.stateDir,
       instance: 'e2e',
     });
-  const engines = new EngineSwitch(new Docker(), host, kernel, paths.imageContext);
+  const engines = new EngineSwitch({ docker: new Docker(), host, kernel, nodeContext: paths.imageContext });
   if (options.builtin) await engines.use('builtin');
   const service = new LabService(paths, engines.docker);
   const server = new BrowserServer({

@@ -109,7 +109,11 @@ export class ApiHandler {
     this.handlers = {
       'labs.list': () => service.listLabs(),
       'labs.get': async (_owner, labId) => toDetail(await service.resolveLab(labId)),
-      'engine.preflight': () => service.preflight(),
+      'engine.preflight': async () =>
+        service.preflight(
+          undefined,
+          this.deps.engines ? (await this.deps.engines.info()).endpoint : undefined,
+        ),
       'lab.status': () => service.status(),
       'lab.up': async (_owner, labId) => {
         const status = await service.up(labId, progressOf(labId));
@@ -174,7 +178,15 @@ export class ApiHandler {
         // Lab shells and probes belong to the engine they run on: end them before switching
         // (host shells stay).
         await this.endLabSessions();
-        const info = await this.engines().use(choice, progressOf(ENGINE_PROGRESS_ID));
+        const progress = progressOf(ENGINE_PROGRESS_ID);
+        let info: EngineInfo;
+        try {
+          info = await this.engines().use(choice, progress);
+        } catch (error) {
+          // Every window watching the progress learns that it ended, not only the one that asked.
+          progress({ phase: 'engine', name: 'boot', state: 'failed', message: toApiError(error).message });
+          throw error;
+        }
         this.emit('all', 'engine.changed', info);
         await this.broadcastStatus();
         return info;

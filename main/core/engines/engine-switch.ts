@@ -8,28 +8,39 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import { engineEndpoint } from '../docker/engine.js';
 import type { BuiltinKernel } from './builtin-kernel.js';
 import { chooseEngine, kernelName, type ChosenEngine } from './choose-engine.js';
+import { writeEngineSetting } from './engine-setting.js';
+
+export interface EngineSwitchOptions {
+  /** The client the whole core holds; it starts out as the host's. */
+  docker: Docker;
+  /** A second, fixed client of the host engine (the built-in kernel runs there). */
+  host: Docker;
+  kernel: BuiltinKernel;
+  /** lab-images/node, for the host preflight of an automatic choice. */
+  nodeContext: string;
+  /** The engine already chosen (browser mode chooses before it serves); default the host. */
+  initial?: ChosenEngine;
+  /** What was asked for to get `initial`. */
+  choice?: EngineChoice;
+  /** Where the app's choice is kept for the next start; not kept without it. */
+  stateDir?: string;
+}
 
 export class EngineSwitch {
+  readonly docker: Docker;
   private current: Omit<ChosenEngine, 'docker'>;
+  private choice: EngineChoice;
 
-  /**
-   * `docker` is the client the whole core holds; it starts out as the host's. `host` is a second,
-   * fixed client of the host engine (the built-in kernel runs there).
-   */
-  constructor(
-    readonly docker: Docker,
-    private readonly host: Docker,
-    private readonly kernel: BuiltinKernel,
-    private readonly nodeContext: string,
-    initial?: ChosenEngine,
-  ) {
-    this.current = initial ?? {
+  constructor(private readonly options: EngineSwitchOptions) {
+    this.docker = options.docker;
+    this.choice = options.choice ?? 'auto';
+    this.current = {
       kind: 'host',
       endpoint: engineEndpoint().url,
       kernel: '',
       reason: 'the host engine',
     };
-    if (initial) this.adopt(initial);
+    if (options.initial) this.adopt(options.initial);
   }
 
   get kind(): EngineKind {
@@ -37,7 +48,7 @@ export class EngineSwitch {
   }
 
   async info(): Promise<EngineInfo> {
-    const builtin = await this.kernel.status().catch((error: unknown) => ({
+    const builtin = await this.options.kernel.status().catch((error: unknown) => ({
       state: 'failed' as const,
       kernel: null,
       detail: String(error),
@@ -45,12 +56,13 @@ export class EngineSwitch {
     let kernel = this.current.kernel;
     if (this.current.kind === 'builtin') kernel = kernelName(builtin.kernel);
     else if (kernel === '') {
-      const hostInfo = (await this.host.info().catch(() => ({}))) as { KernelVersion?: string };
+      const hostInfo = (await this.options.host.info().catch(() => ({}))) as { KernelVersion?: string };
       kernel = hostInfo.KernelVersion === undefined ? 'unknown' : `Linux ${hostInfo.KernelVersion}`;
       this.current.kernel = kernel;
     }
     return {
       ...this.current,
+      choice: this.choice,
       kernel,
       builtin: { state: builtin.state, kernel: builtin.kernel, detail: builtin.detail },
     };
@@ -59,22 +71,24 @@ export class EngineSwitch {
   /** Switches to the engine asked for (starting the built-in kernel if need be). */
   async use(choice: EngineChoice, onProgress?: ProgressListener): Promise<EngineInfo> {
     const chosen = await chooseEngine(choice, {
-      host: this.host,
-      kernel: this.kernel,
-      nodeContext: this.nodeContext,
+      host: this.options.host,
+      kernel: this.options.kernel,
+      nodeContext: this.options.nodeContext,
       ...(onProgress === undefined ? {} : { onProgress }),
     });
     this.adopt(chosen);
+    this.choice = choice;
+    if (this.options.stateDir !== undefined) await writeEngineSetting(this.options.stateDir, choice);
     return this.info();
   }
 
   /** Stops the built-in kernel; the app goes back to the host engine. */
   async stopBuiltin(): Promise<EngineInfo> {
-    await this.kernel.stop();
+    await this.options.kernel.stop();
     if (this.current.kind === 'builtin') {
       this.adopt({
         kind: 'host',
-        docker: this.host,
+        docker: this.options.host,
         endpoint: engineEndpoint().url,
         kernel: '',
         reason: "the host engine (LVS Lab's built-in kernel was stopped)",
@@ -84,7 +98,7 @@ export class EngineSwitch {
   }
 
   logs(): Promise<string> {
-    return this.kernel.logs();
+    return this.options.kernel.logs();
   }
 
   private adopt(chosen: ChosenEngine): void {

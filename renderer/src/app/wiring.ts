@@ -1,10 +1,14 @@
 // Connects the API's events to the stores and the terminal registry, once per page:
-// progress and lab changes to the lab store, probe samples to the probe store, the active lab's
-// status to the registry (auto-reconnect), and a restored connection to a resync.
+// progress and lab changes to the lab store, the engine's changes and progress to the engine
+// store, probe samples to the probe store, the active lab's status to the registry
+// (auto-reconnect), and a restored connection to a resync.
 import type { LabApi } from '../../../shared/api.js';
+import { ENGINE_PROGRESS_ID } from '../../../shared/engine.js';
 import type { ConnectionSource } from '../api/connection.js';
 import { useConnectionStore } from '../stores/connection-store.js';
+import { cancelEngineTimers, useEngineStore } from '../stores/engine-store.js';
 import { instanceOf, useLabStore } from '../stores/lab-store.js';
+import { usePreflightStore } from '../stores/preflight-store.js';
 import { useProbeStore } from '../stores/probe-store.js';
 import { useStepsStore } from '../stores/steps-store.js';
 import { useUiStore } from '../stores/ui-store.js';
@@ -12,6 +16,13 @@ import type { TerminalRegistry } from '../terminal/terminal-registry.js';
 
 /** Fallback for missed lab.changed events (a dropped socket, a container dying quietly). */
 export const STATUS_POLL_MS = 15_000;
+/**
+ * How often, at most, the engine is asked about while a lab on the built-in kernel is open: the
+ * kernel can die under the lab (killed, out of memory) and nothing else would say so.
+ */
+export const ENGINE_POLL_MS = 5_000;
+/** A lab.changed asks about the engine too, but not more often than this. */
+const ENGINE_ON_CHANGE_MS = 1_000;
 
 export function wireApp(
   api: LabApi,
@@ -20,10 +31,15 @@ export function wireApp(
 ): () => void {
   const offs: (() => void)[] = [
     api.on('progress', (labId, event) => {
-      useLabStore.getState().applyProgress(labId, event);
+      if (labId === ENGINE_PROGRESS_ID) useEngineStore.getState().applyProgress(event);
+      else useLabStore.getState().applyProgress(labId, event);
     }),
     api.on('lab.changed', (status) => {
       useLabStore.getState().applyStatus(status);
+      useEngineStore.getState().refreshSoon(ENGINE_ON_CHANGE_MS);
+    }),
+    api.on('engine.changed', (info) => {
+      useEngineStore.getState().applyInfo(info);
     }),
     api.on('probe.samples', (batch) => {
       useProbeStore.getState().ingest(batch);
@@ -58,6 +74,17 @@ export function wireApp(
     }),
   );
 
+  // The preflight reports on the engine in use: after a switch, ask it again.
+  offs.push(
+    useEngineStore.subscribe((state, previous) => {
+      const before = previous.info;
+      const now = state.info;
+      if (before === null || now === null) return;
+      if (before.kind !== now.kind || before.endpoint !== now.endpoint)
+        void usePreflightStore.getState().run();
+    }),
+  );
+
   offs.push(
     useUiStore.subscribe((state, previous) => {
       if (state.theme !== previous.theme) registry().applyTheme(state.theme);
@@ -71,6 +98,7 @@ export function wireApp(
       // Events were missed while the socket was down: ask again, and give terminals new sessions.
       registry().onConnectionRestored();
       void useLabStore.getState().refreshStatus();
+      void useEngineStore.getState().refresh();
       const stepsLab = useStepsStore.getState().labId;
       if (stepsLab !== null) void useStepsStore.getState().load(stepsLab);
     }),
@@ -83,6 +111,22 @@ export function wireApp(
   }, STATUS_POLL_MS);
   offs.push(() => {
     window.clearInterval(poll);
+  });
+
+  const enginePoll = window.setInterval(() => {
+    const engine = useEngineStore.getState();
+    if (
+      useLabStore.getState().activeLabId !== null &&
+      engine.info?.kind === 'builtin' &&
+      document.visibilityState !== 'hidden'
+    ) {
+      // Half the period: a refresh that answered just under one period ago does not skip a turn.
+      void engine.refreshIfStale(ENGINE_POLL_MS / 2);
+    }
+  }, ENGINE_POLL_MS);
+  offs.push(() => {
+    window.clearInterval(enginePoll);
+    cancelEngineTimers();
   });
 
   return () => {

@@ -1,6 +1,7 @@
 // Labs present on the engine (from lab.status and lab.changed), the lab the page shows, and
 // starting, stopping and cleaning up, with their progress.
 import { create } from 'zustand';
+import { ENGINE_PROGRESS_ID } from '../../../shared/engine.js';
 import type { LabInstanceStatus } from '../../../shared/status.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { getApi } from '../api/index.js';
@@ -81,6 +82,8 @@ export const useLabStore = create<LabState>()((set, get) => ({
   },
 
   applyProgress(labId, event) {
+    // The engine's own progress is the engine store's; it is no lab.
+    if (labId === ENGINE_PROGRESS_ID) return;
     const progress = get().progress;
     set({ progress: { ...progress, [labId]: reduceProgress(progress[labId] ?? emptyProgress, event) } });
   },

@@ -9,6 +9,8 @@ export interface PreflightState {
   report: PreflightReport | null;
   loading: boolean;
   error: ErrorInfo | null;
+  /** Asked again while running (the engine changed meanwhile): runs once more after. */
+  again: boolean;
   run: () => Promise<void>;
 }
 
@@ -16,15 +18,21 @@ export const usePreflightStore = create<PreflightState>()((set, get) => ({
   report: null,
   loading: false,
   error: null,
+  again: false,
   async run() {
-    if (get().loading) return;
-    set({ loading: true, error: null });
+    if (get().loading) {
+      set({ again: true });
+      return;
+    }
+    set({ loading: true, error: null, again: false });
     try {
       const report = await getApi().request('engine.preflight');
       set({ report, loading: false });
     } catch (error) {
       set({ loading: false, error: toErrorInfo(error) });
     }
+    // The report in hand may be about the engine used before a switch.
+    if (get().again) await get().run();
   },
 }));
 

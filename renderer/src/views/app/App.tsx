@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { getApi, getConnection } from '../../api/index.js';
 import { useShortcuts } from '../../app/use-shortcuts.js';
 import { wireApp } from '../../app/wiring.js';
+import { useEngineStore } from '../../stores/engine-store.js';
 import { useLabStore } from '../../stores/lab-store.js';
 import { useLabsStore } from '../../stores/labs-store.js';
 import { usePreflightStore } from '../../stores/preflight-store.js';
@@ -12,6 +13,7 @@ import { ConnectionBanner } from '../common/ConnectionBanner.js';
 import { HelpOverlay } from '../common/HelpOverlay.js';
 import { Toasts } from '../common/Toasts.js';
 import { ViewBoundary } from '../common/ViewBoundary.js';
+import { EngineDiedBanner } from '../engine/EngineDiedBanner.js';
 import { LabView } from '../lab/LabView.js';
 import { LabPicker } from '../picker/LabPicker.js';
 import { AppHeader } from './AppHeader.js';
@@ -23,9 +25,11 @@ export function App() {
 
   useEffect(() => {
     const unwire = wireApp(getApi(), getConnection(), getTerminalRegistry);
-    // After a reload: ask what runs and go back to it; list the labs and check the engine.
+    // After a reload: ask what runs and go back to it; list the labs, ask which engine runs
+    // them, and check it.
     void useLabStore.getState().init();
     void useLabsStore.getState().load();
+    void useEngineStore.getState().refresh();
     void usePreflightStore.getState().run();
     return unwire;
   }, []);
@@ -39,6 +43,7 @@ export function App() {
   return (
     <div className="app">
       <ConnectionBanner />
+      <EngineDiedBanner />
       <AppHeader />
       {!initialized && activeLabId === null ? (
         <main className="loading dim">Asking the engine which labs are running…</main>

@@ -1,9 +1,10 @@
-// The lab's name, seed and state, with start and stop.
+// The lab's name, seed and state, the engine it runs on, with start and stop.
 import type { LabDetail } from '../../../../shared/api.js';
 import type { LabInstanceStatus } from '../../../../shared/status.js';
 import { useLabStore } from '../../stores/lab-store.js';
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { StatusDot } from '../common/StatusDot.js';
+import { EngineHeaderControls } from '../engine/EngineHeaderControls.js';
 
 export interface LabHeaderProps {
   labId: string;
@@ -36,6 +37,7 @@ export function LabHeader({ labId, detail, instance }: LabHeaderProps) {
         <h1>{detail?.title ?? labId}</h1>
         {detail ? <span className="dim">{`${seedText(detail)} · ${detail.difficulty}`}</span> : null}
       </div>
+      <EngineHeaderControls />
       <span className={`health health-${health}`}>
         <StatusDot
           tone={

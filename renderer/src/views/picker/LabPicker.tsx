@@ -1,8 +1,10 @@
-// The start page: the labs to choose from, the engine's preflight, and labs already on it.
+// The start page: the labs to choose from, the engine's preflight, which engine runs the labs,
+// and labs already on it.
 import { useLabStore } from '../../stores/lab-store.js';
 import { useLabsStore } from '../../stores/labs-store.js';
 import { ErrorNotice } from '../common/ErrorNotice.js';
 import { ViewBoundary } from '../common/ViewBoundary.js';
+import { EnginePanel } from '../engine/EnginePanel.js';
 import { InstancesPanel } from './InstancesPanel.js';
 import { LabList } from './LabList.js';
 import { PreflightPanel } from './PreflightPanel.js';
@@ -44,6 +46,9 @@ export function LabPicker() {
       <aside className="picker-side">
         <ViewBoundary name="Preflight">
           <PreflightPanel />
+        </ViewBoundary>
+        <ViewBoundary name="The engine">
+          <EnginePanel />
         </ViewBoundary>
         <ViewBoundary name="The labs on the engine">
           <InstancesPanel />

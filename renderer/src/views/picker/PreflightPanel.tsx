@@ -1,20 +1,33 @@
-// Can this Docker Engine run the labs? Each check, and how to fix what fails on this platform.
+// Can this Docker Engine run the labs? Each check, and how to fix what fails on this platform;
+// where the host's kernel lacks what LVS-TUN needs, the built-in kernel in one click.
+import type { PreflightReport } from '../../../../shared/preflight.js';
+import { useEngineStore } from '../../stores/engine-store.js';
 import { usePreflightStore } from '../../stores/preflight-store.js';
 import { ErrorNotice } from '../common/ErrorNotice.js';
 import { SectionHead } from '../common/SectionHead.js';
+import { BuiltinKernelOffer } from '../engine/BuiltinKernelOffer.js';
 import { PreflightItemRow } from './PreflightItemRow.js';
+
+/** The two features no fix inside a container can make up for. */
+function lacksTunnelKernel(report: PreflightReport): boolean {
+  return report.items.some((item) => (item.id === 'ipvs' || item.id === 'ipip') && item.status === 'fail');
+}
 
 export function PreflightPanel() {
   const report = usePreflightStore((s) => s.report);
   const loading = usePreflightStore((s) => s.loading);
   const error = usePreflightStore((s) => s.error);
   const run = usePreflightStore((s) => s.run);
+  const engineKind = useEngineStore((s) => s.info?.kind ?? null);
   const rerun = () => {
     void run();
   };
   return (
     <section className="card preflight" aria-labelledby="preflight-title">
-      <SectionHead title="Docker Engine" titleId="preflight-title">
+      <SectionHead
+        title={engineKind === 'builtin' ? 'Docker Engine (built-in kernel)' : 'Docker Engine'}
+        titleId="preflight-title"
+      >
         <button type="button" onClick={rerun} disabled={loading}>
           {loading ? 'Checking…' : 'Check again'}
         </button>
@@ -28,6 +41,7 @@ export function PreflightPanel() {
               ? 'This engine can run the labs.'
               : 'This engine cannot run the labs yet: see the fixes below.'}
           </p>
+          {engineKind === 'host' && lacksTunnelKernel(report) ? <BuiltinKernelOffer /> : null}
           {report.engine ? (
             <p className="dim engine-line">
               {`Docker ${report.engine.version} on ${report.engine.os}, kernel ${report.engine.kernel}`}

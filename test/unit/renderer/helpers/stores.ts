@@ -1,5 +1,6 @@
 // Puts every store back to its initial state, so that tests do not see each other's data.
 import { useConnectionStore } from '../../../../renderer/src/stores/connection-store.js';
+import { cancelEngineTimers, useEngineStore } from '../../../../renderer/src/stores/engine-store.js';
 import { useFeaturesStore } from '../../../../renderer/src/stores/features-store.js';
 import { useIpvsStore } from '../../../../renderer/src/stores/ipvs-store.js';
 import { useLabStore } from '../../../../renderer/src/stores/lab-store.js';
@@ -12,6 +13,8 @@ import { useUiStore } from '../../../../renderer/src/stores/ui-store.js';
 
 export function resetStores(): void {
   useConnectionStore.setState(useConnectionStore.getInitialState(), true);
+  useEngineStore.setState(useEngineStore.getInitialState(), true);
+  cancelEngineTimers();
   useFeaturesStore.setState(useFeaturesStore.getInitialState(), true);
   useIpvsStore.setState(useIpvsStore.getInitialState(), true);
   useLabStore.setState(useLabStore.getInitialState(), true);
