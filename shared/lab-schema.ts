@@ -170,6 +170,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('replies-bypass-director'),
     node: directorRef,
+    // Who sends the requests whose replies are watched; default the lab's first client.
+    from: nodeRef.optional(),
+    requests: z.number().int().min(1).max(50).default(6),
   }),
   z.strictObject({
     kind: z.literal('command'),

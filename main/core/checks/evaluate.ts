@@ -3,7 +3,7 @@
 import type { Check } from '../../../shared/lab-schema.js';
 import type { CheckResult } from '../../../shared/results.js';
 import { normalizeDestination } from '../lab/ipv4.js';
-import { director, nodeByName, primaryAddress, serviceUrl, type Lab } from '../lab/model.js';
+import { director, nodeByName, nodesWithRole, primaryAddress, serviceUrl, type Lab } from '../lab/model.js';
 import {
   effectiveConfValue,
   findAddress,
@@ -14,6 +14,7 @@ import {
   type IpvsService,
 } from '../parsers/index.js';
 import type { Fact, NodeFacts } from './facts.js';
+import type { ReplyCapture } from './reply-capture.js';
 
 type FactsByNode = ReadonlyMap<string, NodeFacts>;
 
@@ -30,7 +31,12 @@ function factOf<T>(facts: FactsByNode, node: string, pick: (f: NodeFacts) => Fac
 }
 
 /** Evaluates every check that reads node state (all kinds except http and command). */
-export function evaluateStateCheck(check: Check, lab: Lab, facts: FactsByNode): CheckResult {
+export function evaluateStateCheck(
+  check: Check,
+  lab: Lab,
+  facts: FactsByNode,
+  captures: ReadonlyMap<Check, CaptureOutcome> = new Map(),
+): CheckResult {
   switch (check.kind) {
     case 'address':
       return checkAddress(check, lab, facts);
@@ -49,7 +55,7 @@ export function evaluateStateCheck(check: Check, lab: Lab, facts: FactsByNode): 
     case 'neighbour':
       return checkNeighbour(check, lab, facts);
     case 'replies-bypass-director':
-      return checkBypass(check, lab, facts);
+      return checkBypass(check, lab, facts, captures.get(check));
     case 'http':
     case 'command':
       return fail(check, check.kind, `${check.kind} checks run commands; they are not evaluated from facts`);
@@ -296,11 +302,7 @@ function checkNeighbour(
   const entry = neigh.value.find((n) => n.dst === address && n.lladdr !== null);
   if (!entry) return fail(check, label, `${check.node} has no neighbour entry for ${address}`);
   // Name whoever holds the entry's MAC: that is the symptom of ARP flux.
-  const owners = new Map<string, string>();
-  for (const [name, nodeFacts] of facts) {
-    if (nodeFacts.addr?.ok)
-      for (const iface of nodeFacts.addr.value) if (iface.mac) owners.set(iface.mac, name);
-  }
+  const owners = macOwners(facts);
   const ownerMacs = ownerIfaces.value.map((i) => i.mac).filter((m): m is string => m !== null);
   if (entry.lladdr && ownerMacs.includes(entry.lladdr)) return pass(check, label);
   const holder = entry.lladdr ? owners.get(entry.lladdr) : undefined;
@@ -311,13 +313,17 @@ function checkNeighbour(
   );
 }
 
+/** What the reply capture of a bypass check found, or why it could not be made. */
+export type CaptureOutcome = { ok: true; capture: ReplyCapture } | { ok: false; error: string };
+
 function checkBypass(
   check: Extract<Check, { kind: 'replies-bypass-director' }>,
   lab: Lab,
   facts: FactsByNode,
+  outcome: CaptureOutcome | undefined,
 ): CheckResult {
   const node = check.node ?? director(lab).name;
-  const label = `replies bypass ${node}: its IPVS counters show requests in and no packets out`;
+  const label = `replies bypass ${node}`;
   const stats = factOf(facts, node, (f) => f.ipvsStats);
   if (!stats.ok) return fail(check, label, `IPVS on ${node}: ${stats.error}`);
   const { vip, port, protocol } = lab.service;
@@ -327,14 +333,47 @@ function checkBypass(
   if (!service) return fail(check, label, `${node} has no virtual service ${serviceName(lab)}`);
   if (service.values.inPkts === 0)
     return fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`);
-  if (service.values.outPkts !== 0) {
+  if (!outcome) return fail(check, label, 'the replies were not captured');
+  if (!outcome.ok) return fail(check, label, `the replies could not be captured: ${outcome.error}`);
+  const { atClient, fromDirector, requests, answered } = outcome.capture;
+  const client = check.from ?? nodesWithRole(lab, 'client')[0]?.name ?? 'the client';
+  if (fromDirector.length > 0) {
+    const example = fromDirector[0];
     return fail(
       check,
       label,
-      `${node} sent ${service.values.outPkts} packets back for ${serviceName(lab)}: replies are not bypassing it`,
+      `${node} sent ${fromDirector.length} reply packets from port ${port}${example ? ` (${example.source} > ${example.destination})` : ''}: the replies go back through the director`,
     );
   }
-  return pass(check, label);
+  if (atClient.length === 0)
+    return fail(check, label, `${client} received no reply (${answered} of ${requests} requests answered)`);
+  const owners = macOwners(facts);
+  const directorMacs = new Set([...owners].filter(([, owner]) => owner === node).map(([mac]) => mac));
+  const viaDirector = atClient.filter((f) => f.mac !== null && directorMacs.has(f.mac));
+  if (viaDirector.length > 0) {
+    return fail(
+      check,
+      label,
+      `${viaDirector.length} of ${atClient.length} reply frames reached ${client} from ${node}'s MAC address: the replies go back through the director`,
+    );
+  }
+  const senders = [
+    ...new Set(atClient.map((f) => (f.mac === null ? 'unknown' : (owners.get(f.mac) ?? f.mac)))),
+  ];
+  return pass(
+    check,
+    `${label}: it sent no reply; ${client} got ${atClient.length} reply frames from ${senders.sort().join(', ')}`,
+  );
+}
+
+/** Every MAC address of the lab's nodes, and whose it is. */
+function macOwners(facts: FactsByNode): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [name, nodeFacts] of facts) {
+    if (nodeFacts.addr?.ok)
+      for (const iface of nodeFacts.addr.value) if (iface.mac) owners.set(iface.mac, name);
+  }
+  return owners;
 }
 
 /** Decides an http check from the attributed samples the client collected. */

@@ -85,6 +85,8 @@ export function planProbes(lab: Lab, checks: readonly Check[]): Map<string, Prob
         break;
       case 'replies-bypass-director':
         plan(check.node ?? directorName).probes.add('ipvsStats');
+        // Every node's MACs, to name who sent the reply frames the client received.
+        for (const node of lab.nodes) plan(node.name).probes.add('addr');
         break;
       case 'arptables':
         plan(check.node).probes.add('arptables');

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { STDOUT_MATCH_FLAGS, type Check, type LabStep } from '../../../shared/lab-schema.js';
 import type { CheckResult, CommandResult, StepCheckResult, StepRunResult } from '../../../shared/results.js';
 import type { ExecResult } from '../docker/exec.js';
-import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
-import { evaluateHttp, evaluateStateCheck } from '../checks/evaluate.js';
+import { director, nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
+import { evaluateHttp, evaluateStateCheck, type CaptureOutcome } from '../checks/evaluate.js';
+import { captureReplies } from '../checks/reply-capture.js';
+import { errorText } from '../errors.js';
 import { gatherFacts } from '../checks/facts.js';
 import { attribute, curlSamplesScript, parseCurlSamples, shellQuote } from '../parsers/index.js';
 import { PatternMatcher } from './pattern-matcher.js';
@@ -124,9 +126,12 @@ export async function checkStep(lab: Lab, step: LabStep, exec: NodeExec): Promis
  */
 export async function runChecks(lab: Lab, checks: readonly Check[], exec: NodeExec): Promise<CheckResult[]> {
   const acted = new Map<Check, CheckResult>();
+  const captures = new Map<Check, CaptureOutcome>();
   for (const check of checks) {
     if (check.kind === 'http') acted.set(check, await runHttpCheck(lab, check, exec));
     if (check.kind === 'command') acted.set(check, await runCommandCheck(check, exec));
+    // Where the replies go is seen in the packets, while requests flow; the counters are read after.
+    if (check.kind === 'replies-bypass-director') captures.set(check, await captureFor(lab, check, exec));
   }
   const stateChecks = checks.filter((c) => c.kind !== 'http' && c.kind !== 'command');
   const evaluate = async (list: readonly Check[]) => {
@@ -134,7 +139,7 @@ export async function runChecks(lab: Lab, checks: readonly Check[], exec: NodeEx
       list.length > 0
         ? await gatherFacts(lab, list, (node, script) => exec(node, script, 30_000))
         : new Map();
-    return new Map(list.map((check) => [check, evaluateStateCheck(check, lab, facts)]));
+    return new Map(list.map((check) => [check, evaluateStateCheck(check, lab, facts, captures)]));
   };
   const results = await evaluate(stateChecks);
   // IPVS copies its packet counters out on its estimator tick, every 2 s, so counters read just
@@ -150,6 +155,27 @@ export async function runChecks(lab: Lab, checks: readonly Check[], exec: NodeEx
   return checks.map(
     (check) => acted.get(check) ?? results.get(check) ?? evaluateStateCheck(check, lab, new Map()),
   );
+}
+
+async function captureFor(
+  lab: Lab,
+  check: Extract<Check, { kind: 'replies-bypass-director' }>,
+  exec: NodeExec,
+): Promise<CaptureOutcome> {
+  const client = check.from ?? nodesWithRole(lab, 'client')[0]?.name;
+  if (client === undefined) return { ok: false, error: `lab ${lab.id} has no client to send requests from` };
+  try {
+    const capture = await captureReplies(exec, {
+      director: check.node ?? director(lab).name,
+      client,
+      url: serviceUrl(lab),
+      requests: check.requests,
+      timeoutSeconds: 2,
+    });
+    return { ok: true, capture };
+  } catch (error) {
+    return { ok: false, error: errorText(error) };
+  }
 }
 
 /** IPVS's estimator runs every 2 s: two waits of 1.2 s cover one tick with margin. */

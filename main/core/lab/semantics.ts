@@ -183,6 +183,9 @@ function nodeReferences(check: Check): [(string | number)[], string][] {
     case 'neighbour':
       refs.push([['owner'], check.owner]);
       break;
+    case 'replies-bypass-director':
+      if (check.from !== undefined) refs.push([['from'], check.from]);
+      break;
     case 'ipvs-realserver':
       if (!/^\d/.test(check.server)) refs.push([['server'], check.server]);
       break;

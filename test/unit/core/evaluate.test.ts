@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { checkSchema, type Check } from '../../../shared/lab-schema.js';
 import type { CheckResult } from '../../../shared/results.js';
 import type { Fact, NodeFacts } from '../../../main/core/checks/facts.js';
-import { evaluateStateCheck } from '../../../main/core/checks/evaluate.js';
+import { evaluateStateCheck, type CaptureOutcome } from '../../../main/core/checks/evaluate.js';
+import { parseReplyFrames } from '../../../main/core/checks/reply-capture.js';
 import type { Lab } from '../../../main/core/lab/model.js';
 import {
   detectIpvsUnavailable,
@@ -21,7 +22,7 @@ import {
   parseIpvsStats,
   parseSysctl,
 } from '../../../main/core/parsers/index.js';
-import { captured, defined, loadLab, umlCaptured } from './helpers.js';
+import { captured, defined, loadLab, repoFile, umlCaptured } from './helpers.js';
 
 const ARP_LAB = loadLab('tun-arptables');
 const CROSS_LAB = loadLab('tun-cross-subnet');
@@ -918,41 +919,84 @@ function withServiceCounter(column: number, value: number): string {
 const statsFacts = (text: string): NodeFacts => ({ ipvsStats: ok(parseIpvsStats(text)) });
 
 describe('replies-bypass-director', () => {
-  const check = { kind: 'replies-bypass-director' };
-  const LABEL = 'replies bypass server1: its IPVS counters show requests in and no packets out';
+  const check = c({ kind: 'replies-bypass-director' });
+  const LABEL = 'replies bypass server1';
+  /** tun-arptables' nodes with their MACs (server1 .1 is the director), and the director's counters. */
+  const nodes = (stats = STATS): Record<string, NodeFacts> => ({
+    server1: { ...statsFacts(stats), ...addrFacts(hostAddr(1)) },
+    server2: addrFacts(RS2_ADDR),
+    server3: addrFacts(hostAddr(3)),
+    client: addrFacts(hostAddr(250)),
+  });
+  /** The real captures from the built-in kernel (test/fixtures/captured-tcpdump). */
+  const tcpdump = (name: string) => parseReplyFrames(repoFile(`test/fixtures/captured-tcpdump/${name}`));
+  const capture = (atClient: string, fromDirector: string | null, answered = 2): CaptureOutcome => ({
+    ok: true,
+    capture: {
+      atClient: tcpdump(atClient),
+      fromDirector: fromDirector === null ? [] : tcpdump(fromDirector),
+      requests: 2,
+      answered,
+    },
+  });
+  const run = (outcome: CaptureOutcome | undefined, stats = STATS) =>
+    evaluateStateCheck(
+      check,
+      ARP_LAB,
+      facts(nodes(stats)),
+      outcome ? new Map([[check, outcome]]) : new Map(),
+    );
 
-  it('the real counters after six requests (InPkts > 0, OutPkts 0) pass', () => {
-    const service = parseIpvsStats(STATS).services[0];
-    expect(service?.values.inPkts).toBeGreaterThan(0);
-    expect(service?.values.outPkts).toBe(0);
-    expect(evaluate(check, { server1: statsFacts(STATS) })).toEqual({
+  it('LVS-TUN as it should be: the director sends no reply, the client gets them from the real servers', () => {
+    expect(run(capture('client-replies-tun.txt', null))).toEqual({
       kind: 'replies-bypass-director',
-      label: LABEL,
+      label: 'replies bypass server1: it sent no reply; client got 11 reply frames from server2, server3',
       ok: true,
     });
   });
 
-  it('OutPkts > 0: replies go back through the director', () => {
-    const text = withServiceCounter(3, 12);
-    expect(parseIpvsStats(text).services[0]?.values.outPkts).toBe(12);
-    expect(evaluate(check, { server1: statsFacts(text) })).toEqual({
+  it('replies routed through the director: it sends them on, and the check says so', () => {
+    expect(run(capture('client-replies-via-director.txt', 'director-replies-via-director.txt'))).toEqual({
       kind: 'replies-bypass-director',
       label: LABEL,
       ok: false,
-      reason: `server1 sent 12 packets back for TCP ${VIP}:80: replies are not bypassing it`,
+      reason:
+        'server1 sent 6 reply packets from port 80 (172.25.88.100:80 > 172.25.88.250:37532): the replies go back through the director',
     });
+  });
+
+  it("the client receiving frames from the director's MAC fails it even when the director's capture saw nothing", () => {
+    // A director capture can miss packets (a bridge elsewhere); the client's frames still tell.
+    expect(run(capture('client-replies-via-director.txt', null)).reason).toBe(
+      "6 of 11 reply frames reached client from server1's MAC address: the replies go back through the director",
+    );
+  });
+
+  it('no reply at all: says how many requests were answered', () => {
+    const none: CaptureOutcome = {
+      ok: true,
+      capture: { atClient: [], fromDirector: [], requests: 6, answered: 0 },
+    };
+    expect(run(none).reason).toBe('client received no reply (0 of 6 requests answered)');
+  });
+
+  it('a capture that could not be made fails with its reason', () => {
+    expect(run({ ok: false, error: 'cannot capture on server1: tcpdump: not found' }).reason).toBe(
+      'the replies could not be captured: cannot capture on server1: tcpdump: not found',
+    );
+    expect(run(undefined).reason).toBe('the replies were not captured');
   });
 
   it('InPkts 0: no request reached the director yet', () => {
     const text = withServiceCounter(2, 0);
-    expect(evaluate(check, { server1: statsFacts(text) }).reason).toBe(
+    expect(run(capture('client-replies-tun.txt', null), text).reason).toBe(
       `no packet has reached TCP ${VIP}:80 on server1 yet (InPkts 0)`,
     );
   });
 
   it('no such service', () => {
     const text = STATS.replace(`${VIP}:80`, '172.25.88.101:80');
-    expect(evaluate(check, { server1: statsFacts(text) }).reason).toBe(
+    expect(run(capture('client-replies-tun.txt', null), text).reason).toBe(
       `server1 has no virtual service TCP ${VIP}:80`,
     );
   });
@@ -964,7 +1008,7 @@ describe('replies-bypass-director', () => {
   });
 
   it('the non-exact listing of the same counters is read the same', () => {
-    expect(evaluate(check, { server1: statsFacts(umlCaptured('ipvsadm-Ln-stats.txt')) }).ok).toBe(true);
+    expect(run(capture('client-replies-tun.txt', null), umlCaptured('ipvsadm-Ln-stats.txt')).ok).toBe(true);
   });
 });
 

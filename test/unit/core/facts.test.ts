@@ -83,10 +83,13 @@ describe('planProbes', () => {
       },
       lvs: { probes: ['addr', 'ipvs', 'ipvsStats'], sysctl: ['net.ipv4.ip_forward'] },
       rs2: {
-        probes: ['route'],
+        probes: ['addr', 'route'],
         sysctl: ['net.ipv4.conf.all.arp_announce', 'net.ipv4.conf.eth0.send_redirects'],
       },
-      rs3: { probes: ['arptables'], sysctl: [] },
+      rs3: { probes: ['addr', 'arptables'], sysctl: [] },
+      // The bypass check names who sent each reply frame: every node's MACs.
+      router: { probes: ['addr'], sysctl: [] },
+      client: { probes: ['addr'], sysctl: [] },
     });
   });
 
@@ -108,8 +111,12 @@ describe('planProbes', () => {
       c({ kind: 'replies-bypass-director', node: 'rs2' }),
     ]);
     expect(summary(plans)).toEqual({
-      rs1: { probes: ['ipvs'], sysctl: [] },
-      rs2: { probes: ['ipvsStats'], sysctl: [] },
+      rs1: { probes: ['addr', 'ipvs'], sysctl: [] },
+      rs2: { probes: ['addr', 'ipvsStats'], sysctl: [] },
+      lvs: { probes: ['addr'], sysctl: [] },
+      rs3: { probes: ['addr'], sysctl: [] },
+      router: { probes: ['addr'], sysctl: [] },
+      client: { probes: ['addr'], sysctl: [] },
     });
   });
 

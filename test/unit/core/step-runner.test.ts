@@ -381,7 +381,7 @@ describe('runChecks and checkStep: stand-in commands with real captured outputs,
       title: 't',
       explain: 'e',
       checks: [
-        { kind: 'replies-bypass-director' },
+        { kind: 'ipvs-service', scheduler: 'rr' },
         {
           kind: 'http',
           from: 'client',
@@ -402,8 +402,8 @@ describe('runChecks and checkStep: stand-in commands with real captured outputs,
     expect(calls.slice(2).sort()).toEqual(['server1', 'server2']);
     expect(results).toEqual([
       {
-        kind: 'replies-bypass-director',
-        label: 'replies bypass server1: its IPVS counters show requests in and no packets out',
+        kind: 'ipvs-service',
+        label: 'server1 has the virtual service TCP 172.25.88.100:80 with scheduler rr',
         ok: true,
       },
       { kind: 'http', label: `4 requests from client to ${url} alternate server2, server3`, ok: true },
