@@ -23,7 +23,14 @@ export interface E2E {
   browser: Browser;
   page: Page;
   shot: (name: string) => Promise<string>;
+  /** Polls a node's xterm buffer (through the page's test hook) until it shows `wanted`; returns the text. */
+  terminalShows: (node: string, wanted: string | RegExp, timeoutMs?: number) => Promise<string>;
   close: () => Promise<void>;
+}
+
+/** The page's test hook (renderer/src/terminal/e2e-hook.ts), typed without the DOM library. */
+interface TestHookGlobals {
+  __lvsLabE2E?: { terminalText(node: string): string };
 }
 
 export interface E2EOptions {
@@ -106,6 +113,21 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       const file = path.join(shots, `${name}.png`);
       await page.screenshot({ path: file });
       return file;
+    },
+    terminalShows: async (node, wanted, timeoutMs = 15_000) => {
+      const pattern =
+        typeof wanted === 'string' ? wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : wanted.source;
+      // Runs in the page (the CSP forbids evaluating strings); typed here without the DOM library.
+      const handle = await page.waitForFunction(
+        ([n, source]) => {
+          const hook = (globalThis as unknown as TestHookGlobals).__lvsLabE2E;
+          const content = hook?.terminalText(n ?? '') ?? '';
+          return new RegExp(source ?? '').test(content) ? content : false;
+        },
+        [node, pattern],
+        { timeout: timeoutMs, polling: 200 },
+      );
+      return (await handle.jsonValue()) as string;
     },
     close: async () => {
       await browser.close();

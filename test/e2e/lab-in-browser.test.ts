@@ -14,7 +14,6 @@ const hasIpvs = existsSync('/proc/net/ip_vs');
 
 /** The page's globals these tests read, typed without the DOM library (this file runs in Node). */
 interface PageGlobals {
-  __lvsLabE2E?: { terminalText(node: string): string };
   document: { querySelector(selector: string): { textContent: string | null } | null };
 }
 
@@ -34,21 +33,6 @@ afterAll(async () => {
   await e2e.close();
   await e2e.service.runtime.down(LAB);
 });
-
-/** Polls the xterm buffer through the page's test hook until it shows `text`. */
-async function terminalShows(node: string, text: string, timeoutMs = 15_000): Promise<string> {
-  // Runs in the page (the CSP forbids evaluating strings); typed here without the DOM library.
-  const handle = await page.waitForFunction(
-    ([n, t]) => {
-      const hook = (globalThis as unknown as PageGlobals).__lvsLabE2E;
-      const content = hook?.terminalText(n ?? '') ?? '';
-      return content.includes(t ?? '') ? content : false;
-    },
-    [node, text],
-    { timeout: timeoutMs, polling: 200 },
-  );
-  return (await handle.jsonValue()) as string;
-}
 
 describe('a lab from the UI alone', () => {
   it('shows the labs with their seeds and the preflight with its fixes', async () => {
@@ -98,7 +82,7 @@ describe('a lab from the UI alone', () => {
     await page.keyboard.type('echo e2e-$((6*7)) && cat /srv/www/index.html && echo');
     await page.keyboard.press('Enter');
     // The page comes last: once it is there, the whole command's output is.
-    const text = await terminalShows('server2', '<h1>server2</h1>');
+    const text = await e2e.terminalShows('server2', '<h1>server2</h1>');
     expect(text).toContain('e2e-42');
     // The shell's prompt names the node (its hostname).
     expect(text).toContain('server2');

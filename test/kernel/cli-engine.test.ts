@@ -3,52 +3,66 @@
 // follows the lab there: run --all passes every check, the probe alternates, status and engine
 // status say where the lab runs. The command drives the tier's own engine instance (same state
 // folder and instance name), so that no second kernel boots.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;
 
-function lvsLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(root, 'bin/lvs-lab.js'), ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      DOCKER_HOST: '',
-      LVS_LAB_STATE_DIR: inject('kernelStateDir'),
-      LVS_LAB_ENGINE_INSTANCE: 'test',
-      NO_COLOR: '1',
-    },
-    timeout: 600_000,
+/**
+ * The command as a child process. Asynchronous: a command of half a minute must not block the
+ * test worker, whose messages to the runner time out meanwhile.
+ */
+function lvsLab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin/lvs-lab.js'), ...args],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DOCKER_HOST: '',
+          LVS_LAB_STATE_DIR: inject('kernelStateDir'),
+          LVS_LAB_ENGINE_INSTANCE: 'test',
+          NO_COLOR: '1',
+        },
+        timeout: 600_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-afterAll(() => {
-  lvsLab('down', 'tun-arptables');
+afterAll(async () => {
+  await lvsLab('down', 'tun-arptables');
 });
 
 describe('lvs-lab on a host without IPVS', () => {
-  it.runIf(!hostHasIpvs)('up chooses the built-in kernel and says why in one line', () => {
-    lvsLab('down', 'tun-arptables');
-    const up = lvsLab('up', 'tun-arptables');
+  it.runIf(!hostHasIpvs)('up chooses the built-in kernel and says why in one line', async () => {
+    await lvsLab('down', 'tun-arptables');
+    const up = await lvsLab('up', 'tun-arptables');
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toMatch(
       /^lvs-lab: the host kernel has no ip_vs and no ipip: using LVS Lab's built-in kernel, Linux 6\.1\.\d+ \(user-mode\)$/m,
     );
   });
 
-  it('run --all passes every check there', () => {
-    const run = lvsLab('run', '--all', '--json');
+  it('run --all passes every check there', async () => {
+    const run = await lvsLab('run', '--all', '--json');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const results = JSON.parse(run.stdout) as { check: { ok: boolean } }[];
     expect(results.length).toBeGreaterThanOrEqual(5);
     expect(results.every((r) => r.check.ok)).toBe(true);
   });
 
-  it('the probe alternates between the real servers, with no errors', () => {
-    const probe = lvsLab('probe', '--rate', '5', '--duration', '4', '--json');
+  it('the probe alternates between the real servers, with no errors', async () => {
+    const probe = await lvsLab('probe', '--rate', '5', '--duration', '4', '--json');
     expect(probe.code, probe.stderr).toBe(0);
     const last = JSON.parse(probe.stdout) as {
       stats?: { errors: number; servers: { node: string; count: number }[] };
@@ -59,14 +73,14 @@ describe('lvs-lab on a host without IPVS', () => {
     expect((counts.server2 ?? 0) + (counts.server3 ?? 0)).toBeGreaterThanOrEqual(15);
   });
 
-  it('engine status says it runs, with its kernel; down then leaves the engine running and empty', () => {
-    const status = JSON.parse(lvsLab('engine', 'status', '--json').stdout) as {
+  it('engine status says it runs, with its kernel; down then leaves the engine running and empty', async () => {
+    const status = JSON.parse((await lvsLab('engine', 'status', '--json')).stdout) as {
       state: string;
       kernel: string;
     };
     expect(status.state).toBe('running');
     expect(status.kernel).toMatch(/^Linux lvs-kernel 6\.1\./);
-    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
-    expect(lvsLab('status', '--json').stdout.trim()).toBe('[]');
+    expect((await lvsLab('down', 'tun-arptables')).code).toBe(0);
+    expect((await lvsLab('status', '--json')).stdout.trim()).toBe('[]');
   });
 });

@@ -12,10 +12,6 @@ import { testKernel } from './global-setup.js';
 const LAB = 'tun-arptables';
 const LAB_TITLE = 'LVS-TUN in one subnet, ARP hidden with arptables';
 
-interface PageGlobals {
-  __lvsLabE2E?: { terminalText(node: string): string };
-}
-
 let e2e: E2E;
 let page: Page;
 
@@ -30,18 +26,6 @@ afterAll(async () => {
   await e2e.close();
   await e2e.service.runtime.down(LAB);
 });
-
-async function terminalShows(node: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    ([n, source]) => {
-      const content = (globalThis as unknown as PageGlobals).__lvsLabE2E?.terminalText(n ?? '') ?? '';
-      return new RegExp(source ?? '').test(content) ? content : false;
-    },
-    [node, pattern.source],
-    { timeout: timeoutMs, polling: 250 },
-  );
-  return (await handle.jsonValue()) as string;
-}
 
 /** The servers of the response strip's cells, oldest first (from each cell's label "#seq: node, ..."). */
 async function stripServers(): Promise<string[]> {
@@ -147,7 +131,7 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
       'for i in 1 2 3 4 5 6; do curl -s -m 2 http://172.25.88.100/; echo; done; echo loop-$((40+2))',
     );
     await page.keyboard.press('Enter');
-    const text = await terminalShows('client', /loop-42/);
+    const text = await e2e.terminalShows('client', /loop-42/, 30_000);
     const pages = [...text.matchAll(/<h1>(server\d)<\/h1>/g)].map((m) => m[1]);
     expect(pages).toHaveLength(6);
     for (let i = 1; i < pages.length; i++) expect(pages[i]).not.toBe(pages[i - 1]);
