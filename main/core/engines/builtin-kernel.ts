@@ -106,10 +106,8 @@ export class BuiltinKernel {
       if (isNotFound(error)) return { ...base, state: 'absent', kernel: null, detail: null };
       throw error;
     }
-    const logs = await this.logLines(200);
-    const ready = logs.findLast((l) => l.startsWith('lvs-engine: phase ready'));
-    const failure = logs.findLast((l) => l.startsWith('lvs-engine: error:'));
     if (!info.State.Running) {
+      const failure = (await this.logLines(200)).findLast((l) => l.startsWith('lvs-engine: error:'));
       return {
         ...base,
         state: failure ? 'failed' : 'stopped',
@@ -117,13 +115,14 @@ export class BuiltinKernel {
         detail: failure?.replace('lvs-engine: error: ', '') ?? `exited with status ${info.State.ExitCode}`,
       };
     }
-    if (!ready) return { ...base, state: 'starting', kernel: null, detail: null };
-    return {
-      ...base,
-      state: (await this.answers()) ? 'running' : 'failed',
-      kernel: ready.replace('lvs-engine: phase ready', '').trim() || null,
-      detail: null,
-    };
+    // Running: its engine answering is what counts (its console scrolls on, so its "ready" line
+    // soon leaves any tail of the log).
+    const kernel = await this.guestKernel();
+    if (kernel !== null) return { ...base, state: 'running', kernel, detail: null };
+    const booted = (await this.logLines(200)).some((l) => l.startsWith('lvs-engine: phase ready'));
+    return booted
+      ? { ...base, state: 'failed', kernel: null, detail: 'its Docker Engine stopped answering' }
+      : { ...base, state: 'starting', kernel: null, detail: null };
   }
 
   /**
@@ -290,12 +289,13 @@ export class BuiltinKernel {
     }
   }
 
-  private async answers(): Promise<boolean> {
+  /** `Linux <host> <release>` of the guest, as its engine reports it; null while it does not answer. */
+  private async guestKernel(): Promise<string | null> {
     try {
-      await this.client().ping();
-      return true;
+      const info = (await this.client().info()) as { Name?: string; KernelVersion?: string };
+      return `Linux ${info.Name ?? 'lvs-kernel'} ${info.KernelVersion ?? '?'}`;
     } catch {
-      return false;
+      return null;
     }
   }
 

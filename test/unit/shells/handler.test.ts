@@ -5,9 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_PROGRESS_ID, type EngineInfo } from '../../../shared/engine.js';
 import {
   ApiHandler,
   toApiError,
+  type EngineControl,
   type ProbeBackend,
   type TerminalBackend,
 } from '../../../main/core/api/handler.js';
@@ -246,5 +248,94 @@ describe('errors as the page sees them', () => {
       path: '/nowhere/labs',
     });
     expect(toApiError(scandir).message).toContain('/nowhere/labs');
+  });
+});
+
+describe('engine requests', () => {
+  /** A handler whose engine control records its calls and fails `use` when told. */
+  function withEngines(failUse: string | null) {
+    const events: { name: string; args: unknown[] }[] = [];
+    const info: EngineInfo = {
+      kind: 'builtin',
+      choice: 'auto',
+      kernel: 'Linux 6.1.176 (user-mode)',
+      endpoint: 'unix:///tmp/engine/docker.sock',
+      reason: "using LVS Lab's built-in kernel",
+      builtin: { state: 'running', kernel: null, detail: null },
+    };
+    const engines: EngineControl = {
+      info: () => Promise.resolve(info),
+      use: (_choice, onProgress) => {
+        onProgress({ phase: 'engine', name: 'boot', state: 'working' });
+        return failUse === null ? Promise.resolve(info) : Promise.reject(new LabError(failUse));
+      },
+      stopBuiltin: () => Promise.resolve({ ...info, kind: 'host' }),
+      logs: () => Promise.resolve('guest-init: booting'),
+    };
+    const service = new LabService(
+      { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-h-')) },
+      new Docker({ socketPath: '/nonexistent/docker.sock' }),
+    );
+    const none = () => Promise.resolve();
+    const handler = new ApiHandler(
+      {
+        service,
+        terminals: {
+          ownerOf: () => undefined,
+          open: () => Promise.reject(new Error('unused')),
+          openHost: () => Promise.reject(new Error('unused')),
+          input: () => undefined,
+          resize: () => undefined,
+          ack: () => undefined,
+          close: none,
+          closeOwner: none,
+          closeLab: none,
+          closeAll: none,
+        },
+        probes: {
+          ownerOf: () => undefined,
+          start: () => Promise.reject(new Error('unused')),
+          stop: none,
+          stopOwner: none,
+          stopLab: none,
+          stopAll: none,
+        },
+        readIpvs: () => Promise.reject(new Error('unused')),
+        engines,
+      },
+      (_target, name, ...args) => {
+        events.push({ name, args });
+      },
+    );
+    return { handler, events };
+  }
+
+  it('a switch tells every window the new engine, with its progress under the engine id', async () => {
+    const { handler, events } = withEngines(null);
+    expect(await handler.request('w1', 'engine.use', ['builtin'])).toMatchObject({ ok: true });
+    expect(events.map((e) => e.name)).toEqual(['progress', 'engine.changed']);
+    expect(events[0]?.args[0]).toBe(ENGINE_PROGRESS_ID);
+  });
+
+  it('a failed switch ends its progress as failed for every window, and answers the error', async () => {
+    const { handler, events } = withEngines('the built-in kernel needs /dev/net/tun');
+    expect(await handler.request('w1', 'engine.use', ['builtin'])).toMatchObject({
+      ok: false,
+      error: { message: 'the built-in kernel needs /dev/net/tun' },
+    });
+    expect(events.map((e) => [e.name, (e.args[1] as { state?: string } | undefined)?.state])).toEqual([
+      ['progress', 'working'],
+      ['progress', 'failed'],
+    ]);
+  });
+
+  it('refuses an engine it does not know, and works without engine control only for the rest', async () => {
+    const { handler } = withEngines(null);
+    expect(await handler.request('w1', 'engine.use', ['kvm'])).toMatchObject({ ok: false });
+    const plain = setup().handler;
+    expect(await plain.request('w1', 'engine.info', [])).toMatchObject({
+      ok: false,
+      error: { message: 'this shell of LVS Lab does not manage engines' },
+    });
   });
 });
