@@ -15,6 +15,7 @@ import Docker from 'dockerode';
 import type { BuiltinState } from '../../../shared/engine.js';
 import type { ProgressEvent, ProgressListener } from '../../../shared/progress.js';
 import { demuxLogs } from '../docker/demux.js';
+import { execScript } from '../docker/exec.js';
 import {
   copyImage,
   ensureImage,
@@ -179,16 +180,12 @@ export class BuiltinKernel {
     const lines = await this.logLines(tail);
     let dockerd = '';
     try {
-      const exec = await this.host.getContainer(this.container).exec({
-        Cmd: ['tail', '-n', String(tail), '/run/lvs-engine/ctl/dockerd.log'],
-        AttachStdout: true,
-        AttachStderr: true,
-      });
-      const stream = await exec.start({ hijack: true, stdin: false });
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      await new Promise((resolve) => stream.on('end', resolve));
-      dockerd = demuxLogs(Buffer.concat(chunks));
+      const result = await execScript(
+        this.host.getContainer(this.container),
+        `tail -n ${tail} /run/lvs-engine/ctl/dockerd.log`,
+        { timeoutMs: 15_000 },
+      );
+      dockerd = result.stdout;
     } catch {
       // Not running: the container's own output is all there is.
     }
