@@ -122,13 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     // The app's own setting (its Engine panel) when the command line names none.
     const serveChoice =
       values.engine === undefined ? ((await readEngineSetting(paths.stateDir)) ?? 'auto') : choice;
-    const chosen = await chooseEngine(serveChoice, {
-      host,
-      kernel,
-      nodeContext: paths.imageContext,
-      onProgress: progress,
-    });
-    if (!json) process.stderr.write(`lvs-lab: ${chosen.reason}\n`);
+    const chosen = await chooseAndSay(serveChoice, kernel, json, progress);
     // The app can switch engines later (the preflight panel, the engine menu): the whole core
     // holds this one client, whose connection the switch replaces.
     const engines = new EngineSwitch({
@@ -305,6 +299,23 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Chooses the engine for a command that starts labs, and says which and why in one line. */
+async function chooseAndSay(
+  choice: EngineChoice,
+  kernel: BuiltinKernel,
+  json: boolean,
+  progress: (event: ProgressEvent) => void,
+) {
+  const chosen = await chooseEngine(choice, {
+    host: kernel.host,
+    kernel,
+    nodeContext: defaultPaths().imageContext,
+    onProgress: progress,
+  });
+  if (!json) process.stderr.write(`lvs-lab: ${chosen.reason}\n`);
+  return chosen;
+}
+
 /**
  * The engine a command talks to. \`up\` and \`serve\` choose (and may start the built-in kernel),
  * saying which in one line; \`list\`, \`image\` and \`preflight\` are about the host engine unless
@@ -320,16 +331,7 @@ async function engineFor(
 ): Promise<Docker> {
   if (command === 'list' || ((command === 'image' || command === 'preflight') && choice !== 'builtin'))
     return host;
-  if (command === 'up') {
-    const engine = await chooseEngine(choice, {
-      host,
-      kernel,
-      nodeContext: defaultPaths().imageContext,
-      onProgress: progress,
-    });
-    if (!json) process.stderr.write(`lvs-lab: ${engine.reason}\n`);
-    return engine.docker;
-  }
+  if (command === 'up') return (await chooseAndSay(choice, kernel, json, progress)).docker;
   return (await attachEngine(choice, { host, kernel })).docker;
 }
 

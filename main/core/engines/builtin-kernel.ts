@@ -74,7 +74,8 @@ export class BuiltinKernel {
   private readonly gid: number;
 
   constructor(
-    private readonly host: Docker,
+    /** The engine the kernel's container runs on. */
+    readonly host: Docker,
     private readonly options: BuiltinKernelOptions,
   ) {
     this.uid = options.uid ?? process.getuid?.() ?? 0;
