@@ -78,6 +78,7 @@ export interface HandlerDeps {
 /** The app's engine, as the handler drives it (main/core/engines/engine-switch.ts). */
 export interface EngineControl {
   info(): Promise<EngineInfo>;
+  endpoint(): string;
   use(choice: EngineChoice, onProgress: ProgressListener): Promise<EngineInfo>;
   stopBuiltin(): Promise<EngineInfo>;
   logs(): Promise<string>;
@@ -109,11 +110,7 @@ export class ApiHandler {
     this.handlers = {
       'labs.list': () => service.listLabs(),
       'labs.get': async (_owner, labId) => toDetail(await service.resolveLab(labId)),
-      'engine.preflight': async () =>
-        service.preflight(
-          undefined,
-          this.deps.engines ? (await this.deps.engines.info()).endpoint : undefined,
-        ),
+      'engine.preflight': () => service.preflight(undefined, this.deps.engines?.endpoint()),
       'lab.status': () => service.status(),
       'lab.up': async (_owner, labId) => {
         const status = await service.up(labId, progressOf(labId));

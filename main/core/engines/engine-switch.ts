@@ -3,7 +3,7 @@
 // one Docker client; switching replaces the connection inside it (its modem), so the runtime,
 // the checks and the terminals follow without knowing that anything changed.
 import type Docker from 'dockerode';
-import type { EngineChoice, EngineInfo, EngineKind } from '../../../shared/engine.js';
+import type { EngineChoice, EngineInfo } from '../../../shared/engine.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { engineEndpoint } from '../docker/engine.js';
 import type { BuiltinKernel } from './builtin-kernel.js';
@@ -43,8 +43,9 @@ export class EngineSwitch {
     if (options.initial) this.adopt(options.initial);
   }
 
-  get kind(): EngineKind {
-    return this.current.kind;
+  /** Where the core connects now; known without asking either engine anything. */
+  endpoint(): string {
+    return this.current.endpoint;
   }
 
   async info(): Promise<EngineInfo> {

@@ -265,6 +265,7 @@ describe('engine requests', () => {
     };
     const engines: EngineControl = {
       info: () => Promise.resolve(info),
+      endpoint: () => info.endpoint,
       use: (_choice, onProgress) => {
         onProgress({ phase: 'engine', name: 'boot', state: 'working' });
         return failUse === null ? Promise.resolve(info) : Promise.reject(new LabError(failUse));
