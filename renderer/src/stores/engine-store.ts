@@ -93,6 +93,14 @@ function allPhasesDone(log: ProgressLog): boolean {
   return ENGINE_PHASES.every((phase) => log.entries[`engine:${phase.name}`]?.state === 'done');
 }
 
+/**
+ * The state that goes with an engine info the core just pushed or answered: newer than any
+ * engine.info still on its way (whose answer `refresh` then drops).
+ */
+function freshInfo(info: EngineInfo, infoVersion: number) {
+  return { info, infoVersion: infoVersion + 1, infoError: null, refreshedAt: Date.now() };
+}
+
 export const useEngineStore = create<EngineState>()((set, get) => ({
   info: null,
   busy: null,
@@ -143,15 +151,7 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
     set({ busy: 'use', pendingChoice: choice, error: null, progress: emptyProgress, elsewhere: false });
     try {
       const info = await getApi().request('engine.use', choice);
-      set({
-        info,
-        infoVersion: get().infoVersion + 1,
-        infoError: null,
-        refreshedAt: Date.now(),
-        busy: null,
-        pendingChoice: null,
-        setting: choice,
-      });
+      set({ ...freshInfo(info, get().infoVersion), busy: null, pendingChoice: null, setting: choice });
       return true;
     } catch (error) {
       const info = toErrorInfo(error);
@@ -172,14 +172,7 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
     set({ busy: 'stop', error: null });
     try {
       const info = await getApi().request('engine.stopBuiltin');
-      set({
-        info,
-        infoVersion: get().infoVersion + 1,
-        infoError: null,
-        refreshedAt: Date.now(),
-        busy: null,
-        setting: null,
-      });
+      set({ ...freshInfo(info, get().infoVersion), busy: null, setting: null });
       return true;
     } catch (error) {
       set({ busy: null, error: { action: 'stop', error: toErrorInfo(error) } });
@@ -203,10 +196,7 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
     clearTimeout(quietTimer);
     const mine = get().busy !== null;
     set({
-      info,
-      infoVersion: get().infoVersion + 1,
-      infoError: null,
-      refreshedAt: Date.now(),
+      ...freshInfo(info, get().infoVersion),
       elsewhere: false,
       // A switch by another window makes this page's last choice stale.
       ...(mine ? {} : { setting: null }),
