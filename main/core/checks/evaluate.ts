@@ -3,7 +3,7 @@
 import type { Check } from '../../../shared/lab-schema.js';
 import type { CheckResult } from '../../../shared/results.js';
 import { normalizeDestination } from '../lab/ipv4.js';
-import { director, nodeByName, nodesWithRole, primaryAddress, serviceUrl, type Lab } from '../lab/model.js';
+import { director, nodeByName, primaryAddress, serviceUrl, type Lab } from '../lab/model.js';
 import {
   effectiveConfValue,
   findAddress,
@@ -335,8 +335,7 @@ function checkBypass(
     return fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`);
   if (!outcome) return fail(check, label, 'the replies were not captured');
   if (!outcome.ok) return fail(check, label, `the replies could not be captured: ${outcome.error}`);
-  const { atClient, fromDirector, requests, answered } = outcome.capture;
-  const client = check.from ?? nodesWithRole(lab, 'client')[0]?.name ?? 'the client';
+  const { client, atClient, fromDirector, requests, answered } = outcome.capture;
   if (fromDirector.length > 0) {
     const example = fromDirector[0];
     return fail(

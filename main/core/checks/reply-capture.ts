@@ -16,6 +16,8 @@ export interface ReplyFrame {
 }
 
 export interface ReplyCapture {
+  /** The node that sent the requests. */
+  client: string;
   /** Reply packets the client received. */
   atClient: ReplyFrame[];
   /** Reply packets the director sent out (on any interface). */
@@ -95,6 +97,7 @@ export async function captureReplies(
   }
   const statuses = [...client.stdout.matchAll(/^@@status (\d{3})$/gm)].map((m) => m[1]);
   return {
+    client: options.client,
     atClient: parseReplyFrames(client.stdout),
     fromDirector: parseReplyFrames(fromDirector.stdout),
     requests: statuses.length,

@@ -933,6 +933,7 @@ describe('replies-bypass-director', () => {
   const capture = (atClient: string, fromDirector: string | null, answered = 2): CaptureOutcome => ({
     ok: true,
     capture: {
+      client: 'client',
       atClient: tcpdump(atClient),
       fromDirector: fromDirector === null ? [] : tcpdump(fromDirector),
       requests: 2,
@@ -975,7 +976,7 @@ describe('replies-bypass-director', () => {
   it('no reply at all: says how many requests were answered', () => {
     const none: CaptureOutcome = {
       ok: true,
-      capture: { atClient: [], fromDirector: [], requests: 6, answered: 0 },
+      capture: { client: 'client', atClient: [], fromDirector: [], requests: 6, answered: 0 },
     };
     expect(run(none).reason).toBe('client received no reply (0 of 6 requests answered)');
   });

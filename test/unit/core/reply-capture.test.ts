@@ -67,7 +67,7 @@ describe('captureReplies', () => {
     expect(calls[1]?.script).toMatch(/curl .* -m 2 'http:\/\/172\.25\.88\.100\/'/);
     // Every capture is bounded in time, whatever stops it.
     for (const call of calls.slice(0, 2)) expect(call.script).toMatch(/timeout 60 tcpdump/);
-    expect(capture).toMatchObject({ requests: 2, answered: 1, fromDirector: [] });
+    expect(capture).toMatchObject({ client: 'client', requests: 2, answered: 1, fromDirector: [] });
     expect(capture.atClient).toHaveLength(11);
   });
 
