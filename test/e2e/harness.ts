@@ -25,6 +25,8 @@ export interface E2E {
   shot: (name: string) => Promise<string>;
   /** Polls a node's xterm buffer (through the page's test hook) until it shows `wanted`; returns the text. */
   terminalShows: (node: string, wanted: string | RegExp, timeoutMs?: number) => Promise<string>;
+  /** Clicks "Stop lab" and waits until the page offers to start a lab again. */
+  stopLabFromUi: (timeoutMs: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -128,6 +130,14 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
         { timeout: timeoutMs, polling: 200 },
       );
       return (await handle.jsonValue()) as string;
+    },
+    stopLabFromUi: async (timeoutMs) => {
+      await page.getByRole('button', { name: 'Stop lab' }).click();
+      await page
+        .getByRole('button', { name: 'Start lab' })
+        .or(page.getByRole('button', { name: 'Start', exact: true }))
+        .first()
+        .waitFor({ timeout: timeoutMs });
     },
     close: async () => {
       await browser.close();

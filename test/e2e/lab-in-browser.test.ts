@@ -188,12 +188,7 @@ describe('a lab from the UI alone', () => {
   });
 
   it('stops the lab from the UI, leaving nothing behind', async () => {
-    await page.getByRole('button', { name: 'Stop lab' }).click();
-    await page
-      .getByRole('button', { name: 'Start lab' })
-      .or(page.getByRole('button', { name: 'Start', exact: true }))
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await e2e.stopLabFromUi(60_000);
     const status = await e2e.service.status();
     expect(status.find((s) => s.labId === LAB)).toBeUndefined();
   });

@@ -139,12 +139,7 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
   });
 
   it('stops the lab, leaving nothing behind', async () => {
-    await page.getByRole('button', { name: 'Stop lab' }).click();
-    await page
-      .getByRole('button', { name: 'Start lab' })
-      .or(page.getByRole('button', { name: 'Start', exact: true }))
-      .first()
-      .waitFor({ timeout: 120_000 });
+    await e2e.stopLabFromUi(120_000);
     expect((await e2e.service.status()).find((s) => s.labId === LAB)).toBeUndefined();
   });
 });
