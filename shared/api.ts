@@ -7,7 +7,7 @@ import type { EngineChoice, EngineInfo } from './engine.js';
 import type { LabFile } from './lab-schema.js';
 import type { PreflightReport } from './preflight.js';
 import type { ProgressEvent } from './progress.js';
-import type { StepCheckResult, StepRunResult } from './results.js';
+import type { FaultInfo, FaultRunResult, StepCheckResult, StepRunResult } from './results.js';
 import type { LabInstanceStatus } from './status.js';
 
 export interface LabSummary {
@@ -160,6 +160,11 @@ export interface ApiRequests {
     result: { run: StepRunResult; check: StepCheckResult };
   };
   'step.check': { args: [labId: string, stepId: string]; result: StepCheckResult };
+  /** The faults each node of the running lab can take (Break/Fix), with those that are on. */
+  'fault.list': { args: [labId: string]; result: FaultInfo[] };
+  'fault.break': { args: [labId: string, node: string, faultId: string]; result: FaultRunResult };
+  /** With a null fault: every fault on the node, latest first. */
+  'fault.fix': { args: [labId: string, node: string, faultId: string | null]; result: FaultRunResult[] };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
   'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
   /** A shell on the host; its session takes the same sends, events and close as a node's. */
@@ -246,6 +251,9 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'lab.resetProgress': z.tuple([id]),
   'step.run': z.tuple([id, id]),
   'step.check': z.tuple([id, id]),
+  'fault.list': z.tuple([id]),
+  'fault.break': z.tuple([id, id, id]),
+  'fault.fix': z.tuple([id, id, id.nullable()]),
   'ipvs.read': z.tuple([id]),
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
   'terminal.openHost': z.tuple([z.strictObject({ cols: size, rows: size })]),

@@ -194,6 +194,27 @@ const step = z.strictObject({
   checks: z.array(checkSchema).default([]),
 });
 
+/**
+ * A reversible fault: a named set of commands that breaks one thing on a node of a running lab,
+ * and the commands that put it back. LVS Lab ships the common LVS-TUN faults; a lab may add its
+ * own. The commands run in a shell that has these variables: NODE (the node the fault is for),
+ * RIP (its first address), VIP, PORT, PROTO (tcp or udp), IPVS_SERVICE (`-t VIP:PORT`, as
+ * ipvsadm takes it), SCHED, and STATE, a directory kept for this fault on this node where `break`
+ * saves what `fix` restores.
+ */
+export const faultSchema = z.strictObject({
+  id: name,
+  title: z.string().min(1),
+  // What the learner sees while the fault is on, and why.
+  symptom: z.string().min(1),
+  // The roles of the nodes it can be applied to.
+  roles: z.array(z.enum(ROLES)).min(1),
+  // Where the commands run: on the node itself, or on the director (a real server's weight).
+  runOn: z.enum(['node', 'director']).default('node'),
+  break: z.array(z.string().min(1)).min(1),
+  fix: z.array(z.string().min(1)).min(1),
+});
+
 export const labSchema = z.strictObject({
   id: name,
   title: z.string().min(1),
@@ -209,6 +230,8 @@ export const labSchema = z.strictObject({
   nodes: z.array(node).min(1),
   service,
   steps: z.array(step).min(1),
+  // Faults of this lab's own, beside the ones LVS Lab ships (see faultSchema).
+  faults: z.array(faultSchema).default([]),
 });
 
 /**
@@ -227,6 +250,8 @@ export const derivedLabSchema = z.strictObject({
   extends: z.string().min(1),
   omitSteps: z.array(name).default([]),
   steps: z.array(step).min(1),
+  // Added to the base lab's own faults.
+  faults: z.array(faultSchema).default([]),
 });
 
 export type DerivedLabFile = z.infer<typeof derivedLabSchema>;
@@ -238,6 +263,7 @@ export type LabNetwork = LabFile['networks'][number];
 export type LabNode = LabFile['nodes'][number];
 export type LabService = LabFile['service'];
 export type LabStep = LabFile['steps'][number];
+export type LabFault = z.infer<typeof faultSchema>;
 export type Check = z.infer<typeof checkSchema>;
 export type CheckKind = Check['kind'];
 export type Role = (typeof ROLES)[number];

@@ -33,3 +33,29 @@ export interface StepCheckResult {
   ok: boolean;
   checks: CheckResult[];
 }
+
+/** A fault of the lab, as it applies to one node. */
+export interface FaultInfo {
+  id: string;
+  node: string;
+  title: string;
+  symptom: string;
+  /** Where its commands run: the node itself, or the director (a real server's weight). */
+  runsOn: string;
+  /** Shipped with LVS Lab, or the lab's own. */
+  origin: 'builtin' | 'lab';
+  /** When it was broken, while it is on; absent once fixed. */
+  brokenAt?: string;
+}
+
+export interface FaultRunResult {
+  node: string;
+  fault: string;
+  action: 'break' | 'fix';
+  ok: boolean;
+  commands: CommandResult[];
+  /** Commands that never ran because an earlier one failed. */
+  skipped: string[];
+  /** For a break that failed half-way: whether what it had changed was put back. */
+  rolledBack?: boolean;
+}

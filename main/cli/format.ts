@@ -1,7 +1,7 @@
 // How the CLI prints results for a person. Colour only on a terminal.
 import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressEvent } from '../../shared/progress.js';
-import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
+import type { FaultInfo, FaultRunResult, StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { BuiltinStatus } from '../core/engines/builtin-kernel.js';
@@ -136,6 +136,46 @@ export function stepResult(run: StepRunResult, check: StepCheckResult): string {
   for (const s of run.skipped) lines.push(`  ${dim(`${s.node}# ${s.command}  not run`)}`);
   for (const c of check.checks)
     lines.push(`  ${mark(c.ok)} ${c.label}${c.ok ? '' : `\n      ${red(c.reason ?? 'failed')}`}`);
+  return lines.join('\n');
+}
+
+/** The faults each node can take; those that are on are marked. */
+export function faults(list: FaultInfo[]): string {
+  const lines: string[] = [];
+  let node = '';
+  for (const f of list) {
+    if (f.node !== node) {
+      node = f.node;
+      lines.push(bold(node));
+    }
+    const where = f.runsOn === f.node ? '' : dim(` (runs on ${f.runsOn})`);
+    const on = f.brokenAt === undefined ? '' : `  ${red(`BROKEN since ${f.brokenAt}`)}`;
+    lines.push(`  ${f.id.padEnd(18)} ${f.title}${where}${on}`);
+  }
+  lines.push(dim('Break one with: lvs-lab break NODE FAULT; put it back with: lvs-lab fix NODE [FAULT]'));
+  return lines.join('\n');
+}
+
+/** One break or fix: what happened, and for a break the symptom to look for. */
+export function faultRun(result: FaultRunResult, symptom?: string): string {
+  const verb = result.action === 'break' ? 'broke' : 'fixed';
+  const lines = [
+    result.ok
+      ? `${mark(true)} ${verb} ${bold(result.fault)} on ${result.node}`
+      : `${mark(false)} could not ${result.action} ${bold(result.fault)} on ${result.node}`,
+  ];
+  // The commands are the fault's own scripts: show only the one that failed, with its output.
+  for (const c of result.commands.filter((c) => c.exitCode !== 0 && !c.alreadyDone)) {
+    lines.push(`  ${dim('failed:')} ${c.command}`, ...c.output.split('\n').map((l) => `      ${l}`));
+  }
+  if (result.rolledBack !== undefined) {
+    lines.push(
+      result.rolledBack
+        ? '  what it had changed was put back'
+        : red('  what it had changed could not be put back: it stays recorded as broken, for fix to retry'),
+    );
+  }
+  if (result.ok && symptom) lines.push(`  ${dim('symptom:')} ${symptom}`);
   return lines.join('\n');
 }
 

@@ -50,6 +50,9 @@ Commands:
                              requests from the client to the service, a new connection each:
                              answers per real server beside the scheduler's share, live
                              (default 20 requests/s for 10 s; Ctrl-C stops early)
+  faults                     the faults each node can take (Break/Fix), and those that are on
+  break NODE FAULT           break one thing on a node of the running lab (see \`faults\`)
+  fix NODE [FAULT]           put a fault back; with no FAULT, every fault on that node
   exec NODE -- CMD...        run a command in a node
   shell NODE                 an interactive shell in a node
   down [LAB]                 stop a lab and remove exactly its containers and networks
@@ -246,6 +249,26 @@ export async function main(argv: string[]): Promise<number> {
       } finally {
         process.off('SIGINT', onInterrupt);
       }
+    }
+    case 'faults': {
+      const list = await service.faults(values.lab);
+      out(list, () => show.faults(list));
+      return 0;
+    }
+    case 'break': {
+      const [node, faultId] = args;
+      if (!node || !faultId) throw new UsageError('usage: lvs-lab break NODE FAULT (see lvs-lab faults)');
+      const result = await service.breakFault(node, faultId, values.lab);
+      const symptom = (await service.faults(values.lab)).find((f) => f.id === faultId)?.symptom;
+      out(result, () => show.faultRun(result, symptom));
+      return result.ok ? 0 : 1;
+    }
+    case 'fix': {
+      const [node, faultId] = args;
+      if (!node) throw new UsageError('usage: lvs-lab fix NODE [FAULT]');
+      const results = await service.fixFault(node, faultId, values.lab);
+      out(results, () => results.map((r) => show.faultRun(r)).join('\n'));
+      return results.every((r) => r.ok) ? 0 : 1;
     }
     case 'exec': {
       const node = args[0];

@@ -9,13 +9,13 @@ import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { LabStep } from '../../shared/lab-schema.js';
 import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressEvent, ProgressListener } from '../../shared/progress.js';
-import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
+import type { FaultInfo, FaultRunResult, StepCheckResult, StepRunResult } from '../../shared/results.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import { connectEngine, dockerAt } from './docker/engine.js';
 import type { ExecResult } from './docker/exec.js';
 import { copyImage, ensureNodeImage } from './docker/images.js';
 import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
-import type { Lab } from './lab/model.js';
+import { director, type Lab } from './lab/model.js';
 import type { AppPaths } from './paths.js';
 import { setLabBridging } from './preflight/bridging.js';
 import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
@@ -25,6 +25,7 @@ import { ProgressStore } from './progress-store.js';
 import { errorText, LabError } from './errors.js';
 import { LabRuntime } from './runtime/lab-runtime.js';
 import { checkStep, runChecks, runStep, type NodeExec } from './engine/step-runner.js';
+import { faultsForNode, labNode, resolveFault, runFault } from './faults/fault-runner.js';
 
 export interface RunningLab {
   lab: Lab;
@@ -299,6 +300,82 @@ export class LabService {
         { checkedAt: new Date().toISOString(), checksOk: result.ok },
         generation,
       );
+      results.push(result);
+    }
+    return results;
+  }
+
+  /** Every fault each node of the running lab can take, with those that are on. */
+  async faults(labId?: string): Promise<FaultInfo[]> {
+    const { lab, status } = await this.running(labId);
+    const active = (await this.progress.read(status.instance)).faults ?? {};
+    return lab.nodes.flatMap((node) =>
+      faultsForNode(lab, node).map(({ fault, origin }): FaultInfo => {
+        const brokenAt = active[`${node.name}/${fault.id}`]?.brokenAt;
+        return {
+          id: fault.id,
+          node: node.name,
+          title: fault.title,
+          symptom: fault.symptom,
+          runsOn: fault.runOn === 'director' ? director(lab).name : node.name,
+          origin,
+          ...(brokenAt === undefined ? {} : { brokenAt }),
+        };
+      }),
+    );
+  }
+
+  /** Breaks one thing on a node; recorded with the lab's progress until it is fixed. */
+  async breakFault(nodeName: string, faultId: string, labId?: string): Promise<FaultRunResult> {
+    const { lab, status } = await this.running(labId);
+    const target = resolveFault(lab, nodeName, faultId);
+    const active = (await this.progress.read(status.instance)).faults ?? {};
+    // A second break would save the broken state over the good one, and fix could not restore it.
+    if (active[`${target.node.name}/${faultId}`]) {
+      throw new LabError(
+        `${faultId} is already broken on ${target.node.name}`,
+        `fix it first: lvs-lab fix ${target.node.name} ${faultId}`,
+      );
+    }
+    const result = await runFault(lab, target, 'break', this.nodeExec(lab.id));
+    // A break that failed and could not be put back is recorded, so that fix can try again.
+    if (result.ok || result.rolledBack === false) {
+      await this.progress.setFault(status.instance, target.node.name, faultId, {
+        node: target.node.name,
+        fault: faultId,
+        brokenAt: new Date().toISOString(),
+      });
+    }
+    return result;
+  }
+
+  /** Fixes one fault on a node, or, with no fault named, every fault on it, latest first. */
+  async fixFault(nodeName: string, faultId?: string, labId?: string): Promise<FaultRunResult[]> {
+    const { lab, status } = await this.running(labId);
+    const active = Object.values((await this.progress.read(status.instance)).faults ?? {});
+    const onNode = active.filter((f) => f.node === nodeName);
+    const toFix = faultId === undefined ? onNode.reverse() : onNode.filter((f) => f.fault === faultId);
+    if (toFix.length === 0) {
+      // An unknown node or fault gets the same answer as a break would give, before "not broken".
+      if (faultId === undefined) labNode(lab, nodeName);
+      else resolveFault(lab, nodeName, faultId);
+      const broken = active.map((f) => `${f.fault} on ${f.node}`).join(', ');
+      throw new LabError(
+        faultId === undefined
+          ? `nothing is broken on ${nodeName}`
+          : `${faultId} is not broken on ${nodeName}`,
+        broken ? `broken now: ${broken}` : undefined,
+      );
+    }
+    const results: FaultRunResult[] = [];
+    for (const entry of toFix) {
+      const result = await runFault(
+        lab,
+        resolveFault(lab, entry.node, entry.fault),
+        'fix',
+        this.nodeExec(lab.id),
+      );
+      if (result.ok) await this.progress.setFault(status.instance, entry.node, entry.fault, null);
       results.push(result);
     }
     return results;

@@ -8,9 +8,18 @@ import type { StepProgress } from '../../shared/api.js';
 /** A write takes milliseconds; a temp file a minute old belongs to no live writer. */
 const STALE_TEMP_MS = 60_000;
 
+/** A fault that is on: broken and not yet fixed. */
+export interface ActiveFault {
+  node: string;
+  fault: string;
+  brokenAt: string;
+}
+
 export interface LabProgress {
   instance: string;
   steps: Record<string, StepProgress>;
+  /** Faults that are on, keyed "node/fault", in the order they were broken. */
+  faults?: Record<string, ActiveFault>;
 }
 
 export class ProgressStore {
@@ -53,6 +62,17 @@ export class ProgressStore {
     );
   }
 
+  /** Records a fault as on (`active`) or off (null). Resets wipe faults with the rest. */
+  setFault(instance: string, node: string, fault: string, active: ActiveFault | null): Promise<LabProgress> {
+    return this.enqueue(instance, async () => {
+      const progress = await this.read(instance);
+      const key = `${node}/${fault}`;
+      const others = Object.entries(progress.faults ?? {}).filter(([k]) => k !== key);
+      const faults = Object.fromEntries(active ? [...others, [key, active]] : others);
+      return this.save(instance, { ...progress, faults });
+    });
+  }
+
   private enqueue<T>(instance: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(instance) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
@@ -63,6 +83,10 @@ export class ProgressStore {
   private async write(instance: string, stepId: string, change: StepProgress): Promise<LabProgress> {
     const progress = await this.read(instance);
     progress.steps[stepId] = { ...progress.steps[stepId], ...change };
+    return this.save(instance, progress);
+  }
+
+  private async save(instance: string, progress: LabProgress): Promise<LabProgress> {
     await mkdir(this.dir, { recursive: true });
     // Write then rename, so that a crash never leaves half a file; the temp name is this
     // process's own, in case another process (the CLI beside the app) writes at the same time.

@@ -61,6 +61,60 @@ describe('lvs-lab', () => {
     expect(lvsLab('status').stdout).not.toMatch(/tun-arptables/);
   });
 
+  it('break, faults and fix: the web server stops and comes back; a fault that cannot apply changes nothing', () => {
+    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
+    const page = () =>
+      lvsLab(
+        'exec',
+        'client',
+        '--lab',
+        'tun-arptables',
+        '--',
+        'curl',
+        '-s',
+        '-m',
+        '2',
+        'http://172.25.88.2/',
+      );
+    expect(page().stdout).toBe('<h1>server2</h1>');
+
+    const broke = lvsLab('break', 'server2', 'web-stopped');
+    expect(broke.code, broke.stdout + broke.stderr).toBe(0);
+    expect(broke.stdout).toMatch(/broke web-stopped on server2\n {2}symptom: The director still sends/);
+    expect(page().code).not.toBe(0);
+    const listed = JSON.parse(lvsLab('faults', '--json').stdout) as {
+      node: string;
+      id: string;
+      brokenAt?: string;
+    }[];
+    expect(listed.filter((f) => f.brokenAt !== undefined).map((f) => `${f.node}/${f.id}`)).toEqual([
+      'server2/web-stopped',
+    ]);
+    expect(lvsLab('faults').stdout).toMatch(/web-stopped\s+the web server stopped\s+BROKEN since/);
+
+    const again = lvsLab('break', 'server2', 'web-stopped');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/web-stopped is already broken on server2/);
+
+    const fixed = lvsLab('fix', 'server2');
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/fixed web-stopped on server2/);
+    expect(page().stdout).toBe('<h1>server2</h1>');
+
+    // No step has put the VIP on tunl0 yet: the fault says so and records nothing.
+    const cannot = lvsLab('break', 'server2', 'vip-removed');
+    expect(cannot.code).toBe(1);
+    expect(cannot.stdout).toMatch(/could not break vip-removed on server2/);
+    const nothing = lvsLab('fix', 'server2');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/nothing is broken on server2/);
+
+    expect(lvsLab('break', 'client', 'persistence').stderr).toMatch(
+      /fault persistence is for a director, and client is the client/,
+    );
+    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+  });
+
   it('fails with a clear message and status 1 when the lab does not run', () => {
     const result = lvsLab('steps', '--lab', 'tun-arptables');
     expect(result.code).toBe(1);

@@ -139,6 +139,9 @@ export class ApiHandler {
         if (!result) throw new LabError(`lab ${labId} has no step ${stepId}`);
         return result;
       },
+      'fault.list': (_owner, labId) => service.faults(labId),
+      'fault.break': (_owner, labId, node, faultId) => service.breakFault(node, faultId, labId),
+      'fault.fix': (_owner, labId, node, faultId) => service.fixFault(node, faultId ?? undefined, labId),
       'ipvs.read': async (_owner, labId) => deps.readIpvs((await service.running(labId)).lab),
       'terminal.open': (owner, args) => this.openOwned(owner, () => terminals.open(owner, args)),
       'terminal.openHost': (owner, size) => {

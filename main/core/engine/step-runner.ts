@@ -75,28 +75,39 @@ export function parseCommandsOutput(
 
 export async function runStep(step: LabStep, exec: NodeExec): Promise<StepRunResult> {
   const perNode = await Promise.all(
-    Object.entries(step.commands).map(async ([node, commands]) => {
-      const marker = `@@lvslab-${randomBytes(6).toString('hex')}`;
-      const result = await exec(node, commandsScript(commands, marker), 120_000);
-      const ran = parseCommandsOutput(node, commands, result.stdout, marker);
-      const cutOff = commands[ran.length];
-      if (result.timedOut && cutOff !== undefined) {
-        ran.push({
-          node,
-          command: cutOff,
-          exitCode: 124,
-          output: 'timed out: the command did not finish in time',
-          alreadyDone: false,
-        });
-      }
-      const skipped = commands.slice(ran.length).map((command) => ({ node, command }));
-      return { ran, skipped };
-    }),
+    Object.entries(step.commands).map(([node, commands]) => runNodeCommands(node, commands, exec)),
   );
   const commands = perNode.flatMap((p) => p.ran);
-  const skipped = perNode.flatMap((p) => p.skipped);
+  const skipped = perNode.flatMap((p) => p.skipped.map((command) => ({ node: p.node, command })));
   const ok = skipped.length === 0 && commands.every((c) => c.exitCode === 0 || c.alreadyDone);
   return { stepId: step.id, ok, commands, skipped };
+}
+
+/**
+ * Runs one node's commands in one exec, in order, stopping at the first that really failed.
+ * `preamble` runs first in the same shell (variables for the commands); it must print nothing.
+ */
+export async function runNodeCommands(
+  node: string,
+  commands: readonly string[],
+  exec: NodeExec,
+  preamble = '',
+): Promise<{ node: string; ran: CommandResult[]; skipped: string[] }> {
+  const marker = `@@lvslab-${randomBytes(6).toString('hex')}`;
+  const script = commandsScript(commands, marker);
+  const result = await exec(node, preamble === '' ? script : `${preamble}\n${script}`, 120_000);
+  const ran = parseCommandsOutput(node, commands, result.stdout, marker);
+  const cutOff = commands[ran.length];
+  if (result.timedOut && cutOff !== undefined) {
+    ran.push({
+      node,
+      command: cutOff,
+      exitCode: 124,
+      output: 'timed out: the command did not finish in time',
+      alreadyDone: false,
+    });
+  }
+  return { node, ran, skipped: commands.slice(ran.length) };
 }
 
 /**

@@ -275,16 +275,22 @@ function mergeDerived(
     nodes: baseLab.nodes.map(({ interfaces: _interfaces, ...node }) => node),
     service: baseLab.service,
     steps: [...baseLab.steps.filter((s) => !derived.omitSteps.includes(s.id)), ...derived.steps],
+    faults: [...baseLab.faults, ...derived.faults],
   };
   const semanticIssues = validateLabSemantics(merged);
   if (semanticIssues.length > 0) {
-    // Only the derived file's own steps can be wrong here: map their paths back to it.
-    const offset = merged.steps.length - derived.steps.length;
+    // Only the derived file's own steps and faults can be wrong here: map their paths back to it.
+    const offsets: Record<string, number> = {
+      steps: merged.steps.length - derived.steps.length,
+      faults: baseLab.faults.length,
+    };
     throw new LabLoadError(
       semanticIssues.map((issue) => {
+        const [list, index] = issue.path;
+        const offset = typeof list === 'string' ? offsets[list] : undefined;
         const pathInFile =
-          issue.path[0] === 'steps' && typeof issue.path[1] === 'number'
-            ? ['steps', issue.path[1] - offset, ...issue.path.slice(2)]
+          offset !== undefined && typeof index === 'number'
+            ? [list as string, index - offset, ...issue.path.slice(2)]
             : issue.path;
         return semanticToLabIssue({ ...issue, path: pathInFile }, doc, displayName, at);
       }),

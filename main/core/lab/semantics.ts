@@ -2,6 +2,7 @@
 // is consistent, and the lab has the roles LVS-TUN needs. The schema checks shapes; this checks
 // meaning. Each issue carries the field path so the loader can point at the line.
 import type { Check, LabFile } from '../../../shared/lab-schema.js';
+import { BUILTIN_FAULT_IDS } from '../faults/catalog.js';
 import {
   ipToNumber,
   isUsableHost,
@@ -167,6 +168,19 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
     });
   });
 
+  const faultIds = new Set<string>();
+  lab.faults.forEach((fault, i) => {
+    if (BUILTIN_FAULT_IDS.has(fault.id)) {
+      add(['faults', i, 'id'], `"${fault.id}" is the id of a fault LVS Lab ships; give this one another id`);
+    } else if (faultIds.has(fault.id)) {
+      add(['faults', i, 'id'], `fault "${fault.id}" is declared twice`);
+    }
+    faultIds.add(fault.id);
+    const roles = new Set(lab.nodes.map((n) => n.role));
+    if (!fault.roles.some((role) => roles.has(role))) {
+      add(['faults', i, 'roles'], `no node of this lab is a ${fault.roles.join(' or ')}`);
+    }
+  });
   return issues;
 }
 

@@ -141,4 +141,20 @@ describe('ProgressStore', () => {
     ]);
     expect(Object.keys((await store.read('i-1')).steps).sort()).toEqual(['a', 'b', 'c']);
   });
+
+  it('records faults that are on beside the steps, forgets a fixed one, and a reset wipes them', async () => {
+    const store = new ProgressStore(dir);
+    await store.update('i-1', 'a', { appliedAt: 'x' });
+    const on = (fault: string) => ({ node: 'server2', fault, brokenAt: '2026-12-01T13:00:00.000Z' });
+    await store.setFault('i-1', 'server2', 'tunl0-down', on('tunl0-down'));
+    await store.setFault('i-1', 'server2', 'arp-flux', on('arp-flux'));
+    // Another process (the CLI beside the app) sees them, in the order they were broken.
+    const read = await new ProgressStore(dir).read('i-1');
+    expect(Object.keys(read.faults ?? {})).toEqual(['server2/tunl0-down', 'server2/arp-flux']);
+    expect(read.steps).toEqual({ a: { appliedAt: 'x' } });
+    await store.setFault('i-1', 'server2', 'tunl0-down', null);
+    expect((await store.read('i-1')).faults).toEqual({ 'server2/arp-flux': on('arp-flux') });
+    await store.reset('i-1');
+    expect((await store.read('i-1')).faults).toBeUndefined();
+  });
 });

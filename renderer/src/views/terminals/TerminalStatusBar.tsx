@@ -1,9 +1,19 @@
-// Under the terminal: the shell's state, and Reconnect once it has exited or failed to open.
+// Under the terminal: the shell's state, Reconnect once it has exited or failed to open, and the
+// controls the panel adds for the node (its Break/Fix menu).
+import type { ReactNode } from 'react';
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { useTerminalsStore } from '../../stores/terminals-store.js';
 
 /** `label` names where the shell runs when that is not a node ("the host"). */
-export function TerminalStatusBar({ node, label = node }: { node: string; label?: string }) {
+export function TerminalStatusBar({
+  node,
+  label = node,
+  children,
+}: {
+  node: string;
+  label?: string;
+  children?: ReactNode;
+}) {
   const meta = useTerminalsStore((s) => s.sessions[node]);
   const status = meta?.status ?? 'idle';
   const reconnect = () => {
@@ -38,6 +48,7 @@ export function TerminalStatusBar({ node, label = node }: { node: string; label?
           Reconnect
         </button>
       ) : null}
+      {children === undefined ? null : <span className="terminal-status-extra">{children}</span>}
     </div>
   );
 }

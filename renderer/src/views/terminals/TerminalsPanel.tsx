@@ -5,6 +5,7 @@ import { HOST_TERMINAL } from '../../terminal/terminal-registry.js';
 import { HostTerminalArea, useHostTerminalTab } from './HostTerminal.js';
 import { TerminalPane } from './TerminalPane.js';
 import { TerminalSearch } from './TerminalSearch.js';
+import { FaultMenu } from '../faults/FaultMenu.js';
 import { TerminalStatusBar } from './TerminalStatusBar.js';
 import { TerminalTabs } from './TerminalTabs.js';
 
@@ -39,7 +40,9 @@ export function TerminalsPanel({
         <div className="terminal-area">
           {searchOpen ? <TerminalSearch key={`search-${active}`} node={active} /> : null}
           <TerminalPane key={`pane-${active}`} labId={labId} node={active} />
-          <TerminalStatusBar node={active} />
+          <TerminalStatusBar node={active}>
+            {running ? <FaultMenu labId={labId} node={active} /> : undefined}
+          </TerminalStatusBar>
         </div>
       ) : (
         <p className="empty-panel">Start the lab to open a terminal on each node.</p>

@@ -90,6 +90,7 @@ export const arptablesDetail: LabDetail = {
       checks: [{ kind: 'link', node: 'server1', device: 'tunl0', up: true }],
     },
   ],
+  faults: [],
 };
 
 /** Two networks and a router between them, as in tun-sysctl. */

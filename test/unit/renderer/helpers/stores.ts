@@ -1,6 +1,7 @@
 // Puts every store back to its initial state, so that tests do not see each other's data.
 import { useConnectionStore } from '../../../../renderer/src/stores/connection-store.js';
 import { cancelEngineTimers, useEngineStore } from '../../../../renderer/src/stores/engine-store.js';
+import { useFaultsStore } from '../../../../renderer/src/stores/faults-store.js';
 import { useFeaturesStore } from '../../../../renderer/src/stores/features-store.js';
 import { useIpvsStore } from '../../../../renderer/src/stores/ipvs-store.js';
 import { useLabStore } from '../../../../renderer/src/stores/lab-store.js';
@@ -15,6 +16,7 @@ export function resetStores(): void {
   useConnectionStore.setState(useConnectionStore.getInitialState(), true);
   useEngineStore.setState(useEngineStore.getInitialState(), true);
   cancelEngineTimers();
+  useFaultsStore.setState(useFaultsStore.getInitialState(), true);
   useFeaturesStore.setState(useFeaturesStore.getInitialState(), true);
   useIpvsStore.setState(useIpvsStore.getInitialState(), true);
   useLabStore.setState(useLabStore.getInitialState(), true);
