@@ -16,6 +16,7 @@ export const REQUEST_NAMES = [
   'fault.list',
   'fault.break',
   'fault.fix',
+  'repro.report',
   'ipvs.read',
   'terminal.open',
   'terminal.openHost',

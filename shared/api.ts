@@ -165,6 +165,8 @@ export interface ApiRequests {
   'fault.break': { args: [labId: string, node: string, faultId: string]; result: FaultRunResult };
   /** With a null fault: every fault on the node, latest first. */
   'fault.fix': { args: [labId: string, node: string, faultId: string | null]; result: FaultRunResult[] };
+  /** A repro file of the running lab (see shared/repro.ts), to save or hand over. */
+  'repro.report': { args: [labId: string]; result: { fileName: string; text: string } };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
   'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
   /** A shell on the host; its session takes the same sends, events and close as a node's. */
@@ -254,6 +256,7 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'fault.list': z.tuple([id]),
   'fault.break': z.tuple([id, id, id]),
   'fault.fix': z.tuple([id, id, id.nullable()]),
+  'repro.report': z.tuple([id]),
   'ipvs.read': z.tuple([id]),
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
   'terminal.openHost': z.tuple([z.strictObject({ cols: size, rows: size })]),

@@ -59,3 +59,12 @@ export interface FaultRunResult {
   /** For a break that failed half-way: whether what it had changed was put back. */
   rolledBack?: boolean;
 }
+
+/**
+ * One thing done to a running lab, in order: what a repro file replays. Typing in a terminal is
+ * not recorded (a shell's state cannot be replayed faithfully); `lvs-lab exec` is.
+ */
+export type JournalEntry =
+  | { at: string; kind: 'step'; stepId: string }
+  | { at: string; kind: 'break' | 'fix'; node: string; fault: string }
+  | { at: string; kind: 'exec'; node: string; command: string };

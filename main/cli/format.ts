@@ -2,7 +2,9 @@
 import type { PreflightReport } from '../../shared/preflight.js';
 import type { ProgressEvent } from '../../shared/progress.js';
 import type { FaultInfo, FaultRunResult, StepCheckResult, StepRunResult } from '../../shared/results.js';
+import type { ReproFile } from '../../shared/repro.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
+import type { ReplayResult } from '../core/repro/replay.js';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { BuiltinStatus } from '../core/engines/builtin-kernel.js';
 import type { LoadModulesResult } from '../core/preflight/load-modules.js';
@@ -176,6 +178,35 @@ export function faultRun(result: FaultRunResult, symptom?: string): string {
     );
   }
   if (result.ok && symptom) lines.push(`  ${dim('symptom:')} ${symptom}`);
+  return lines.join('\n');
+}
+
+export function reportSaved(report: ReproFile, file: string): string {
+  const failed = report.outcome.checks.flatMap((s) =>
+    s.checks.filter((c) => !c.ok).map((c) => `${s.stepId}: ${c.label}`),
+  );
+  const answers = Object.entries(report.outcome.probe.answers)
+    .map(([node, n]) => `${node} ${n}`)
+    .join(', ');
+  return [
+    `${mark(true)} saved ${bold(file)}: lab ${report.lab.id}, ${report.record.length} recorded actions, on ${report.environment.engine}`,
+    `  checks: ${failed.length === 0 ? green('all pass') : red(`${failed.length} fail (${failed.join('; ')})`)}`,
+    `  probe: ${answers || 'no answer'}${report.outcome.probe.failures > 0 ? red(`, ${report.outcome.probe.failures} failed`) : ''} of ${report.outcome.probe.requests}`,
+    dim(`Replay it anywhere with: lvs-lab replay ${file}`),
+  ].join('\n');
+}
+
+export function replayResult(repro: ReproFile, result: ReplayResult): string {
+  const lines = [
+    result.same
+      ? `${mark(true)} the same outcome as the repro of ${repro.lab.id} (saved ${repro.createdAt})`
+      : `${mark(false)} a different outcome from the repro of ${repro.lab.id} (saved ${repro.createdAt})`,
+    ...result.differences.map((d) => `  ${red(d)}`),
+  ];
+  if (result.applyErrors.length > 0)
+    lines.push(dim('  while applying the record:'), ...result.applyErrors.map((e) => `    ${e}`));
+  if (result.environment.length > 0)
+    lines.push(dim('  where this run differs:'), ...result.environment.map((e) => `    ${e}`));
   return lines.join('\n');
 }
 

@@ -1,12 +1,13 @@
 // lvs-lab: the command-line shell of LVS Lab. Readable output by default, --json for scripts,
 // a non-zero exit status whenever something failed.
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProgressEvent } from '../../shared/progress.js';
 import { formatIssue, LabLoadError, loadLabFile } from '../core/lab/loader.js';
 import { LabService } from '../core/lab-service.js';
-import { defaultPaths } from '../core/paths.js';
+import { defaultPaths, resourceRoot } from '../core/paths.js';
 import { errorText, LabError } from '../core/errors.js';
 import { createApiHandler } from '../core/app.js';
 import { BrowserServer } from '../server/browser-server.js';
@@ -24,6 +25,8 @@ import {
   type EngineChoice,
 } from '../core/engines/choose-engine.js';
 import { hostUser } from '../core/terminal/host-shell.js';
+import { buildReport, engineLabel, lvsLabVersion, reportText } from '../core/repro/report.js';
+import { CannotReplayError, readRepro, replay, ReproFileError } from '../core/repro/replay.js';
 import { attachShell } from './shell.js';
 import * as show from './format.js';
 
@@ -53,6 +56,10 @@ Commands:
   faults                     the faults each node can take (Break/Fix), and those that are on
   break NODE FAULT           break one thing on a node of the running lab (see \`faults\`)
   fix NODE [FAULT]           put a fault back; with no FAULT, every fault on that node
+  report [-o FILE]           a repro file of the running lab: the lab pinned, what was done to it
+                             (steps, faults, exec), where it ran, and what it shows now
+  replay FILE [--keep]       re-create that lab on this engine, apply the record, and say what
+                             differs: exit 0 the same outcome, 1 a different one, 4 cannot run here
   exec NODE -- CMD...        run a command in a node
   shell NODE                 an interactive shell in a node
   down [LAB]                 stop a lab and remove exactly its containers and networks
@@ -90,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       duration: { type: 'string' },
       port: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      keep: { type: 'boolean', default: false },
       'host-terminal': { type: 'boolean', default: false },
       'allow-lab-bridging': { type: 'boolean', default: false },
       'disallow-lab-bridging': { type: 'boolean', default: false },
@@ -144,7 +153,8 @@ export async function main(argv: string[]): Promise<number> {
       json,
     });
   }
-  const service = new LabService(paths, await engineFor(command, choice, host, kernel, json, progress));
+  const engine = await engineFor(command, choice, host, kernel, json, progress);
+  const service = new LabService(paths, engine.docker);
 
   switch (command) {
     case 'list': {
@@ -270,6 +280,26 @@ export async function main(argv: string[]): Promise<number> {
       out(results, () => results.map((r) => show.faultRun(r)).join('\n'));
       return results.every((r) => r.ok) ? 0 : 1;
     }
+    case 'report': {
+      const report = await buildReport(service, {
+        ...(values.lab === undefined ? {} : { labId: values.lab }),
+        engineName: engine.name,
+        version: lvsLabVersion(resourceRoot()),
+      });
+      const text = reportText(report);
+      if (values.output === undefined) process.stdout.write(text);
+      else {
+        await writeFile(values.output, text);
+        if (!json) console.log(show.reportSaved(report, values.output));
+      }
+      return 0;
+    }
+    case 'replay': {
+      const file = args[0];
+      if (!file) throw new UsageError('usage: lvs-lab replay FILE [--keep]');
+      const result = await replayFile(service, file, engine.name, values.keep, json);
+      return result;
+    }
     case 'exec': {
       const node = args[0];
       if (!node || rest.length === 0) throw new UsageError('usage: lvs-lab exec NODE -- COMMAND...');
@@ -322,6 +352,40 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Replays a repro file and prints what differs; the exit status is the verdict. */
+async function replayFile(
+  service: LabService,
+  file: string,
+  engineName: string,
+  keep: boolean,
+  json: boolean,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ReproFileError(`cannot read ${file}: ${errorText(error)}`);
+  }
+  const repro = readRepro(text, file);
+  try {
+    const result = await replay(service, repro, {
+      engineName,
+      keep,
+      say: (line) => {
+        if (!json) process.stderr.write(`lvs-lab: ${line}\n`);
+      },
+    });
+    console.log(json ? JSON.stringify(result, null, 2) : show.replayResult(repro, result));
+    return result.same ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof CannotReplayError)) throw error;
+    if (json) console.log(JSON.stringify({ cannotRun: error.message, hint: error.hint }, null, 2));
+    else
+      console.error(`lvs-lab: cannot replay here: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
+    return 4;
+  }
+}
+
 /** Chooses the engine for a command that starts labs, and says which and why in one line. */
 async function chooseAndSay(
   choice: EngineChoice,
@@ -351,11 +415,17 @@ async function engineFor(
   kernel: BuiltinKernel,
   json: boolean,
   progress: (event: ProgressEvent) => void,
-): Promise<Docker> {
+): Promise<{ docker: Docker; name: string }> {
   if (command === 'list' || ((command === 'image' || command === 'preflight') && choice !== 'builtin'))
-    return host;
-  if (command === 'up') return (await chooseAndSay(choice, kernel, json, progress)).docker;
-  return (await attachEngine(choice, { host, kernel })).docker;
+    return { docker: host, name: 'host' };
+  const chosen =
+    command === 'up' || command === 'replay'
+      ? await chooseAndSay(choice, kernel, json, progress)
+      : await attachEngine(choice, { host, kernel });
+  return {
+    docker: chosen.docker,
+    name: engineLabel(chosen.kind, chosen.kernel),
+  };
 }
 
 async function engineCommand(
@@ -478,7 +548,8 @@ export async function run(argv: string[]): Promise<void> {
       process.exitCode = 2;
     } else if (error instanceof LabError) {
       console.error(`lvs-lab: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
-      process.exitCode = 1;
+      // A repro file that cannot be read is bad input, not a different outcome (exit 1).
+      process.exitCode = error instanceof ReproFileError ? 2 : 1;
     } else if (error instanceof LabLoadError) {
       console.error(error.message);
       process.exitCode = 1;

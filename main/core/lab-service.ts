@@ -255,14 +255,36 @@ export class LabService {
     await this.progress.reset(status.instance);
   }
 
+  /** Applies a step's commands without checking it (a replay checks everything at the end). */
+  async applyStep(stepId: string, labId?: string): Promise<StepRunResult> {
+    const running = await this.running(labId);
+    return this.apply(
+      running,
+      findStep(running.lab, stepId),
+      this.progress.generation(running.status.instance),
+    );
+  }
+
+  private async apply(
+    { lab, status }: RunningLab,
+    step: LabStep,
+    generation: number,
+  ): Promise<StepRunResult> {
+    const run = await runStep(step, this.nodeExec(lab.id));
+    const appliedAt = new Date().toISOString();
+    await this.progress.update(status.instance, step.id, { appliedAt }, generation);
+    await this.progress.record(status.instance, { at: appliedAt, kind: 'step', stepId: step.id }, generation);
+    return run;
+  }
+
   async runStep(stepId: string, labId?: string): Promise<{ run: StepRunResult; check: StepCheckResult }> {
-    const { lab, status } = await this.running(labId);
+    const running = await this.running(labId);
+    const { lab, status } = running;
     const step = findStep(lab, stepId);
     const exec = this.nodeExec(lab.id);
     // A reset while the step runs wins: its results are not written into the fresh record.
     const generation = this.progress.generation(status.instance);
-    const run = await runStep(step, exec);
-    await this.progress.update(status.instance, step.id, { appliedAt: new Date().toISOString() }, generation);
+    const run = await this.apply(running, step, generation);
     const check = await checkStep(lab, step, exec);
     await this.progress.update(
       status.instance,
@@ -340,11 +362,10 @@ export class LabService {
     const result = await runFault(lab, target, 'break', this.nodeExec(lab.id));
     // A break that failed and could not be put back is recorded, so that fix can try again.
     if (result.ok || result.rolledBack === false) {
-      await this.progress.setFault(status.instance, target.node.name, faultId, {
-        node: target.node.name,
-        fault: faultId,
-        brokenAt: new Date().toISOString(),
-      });
+      const at = new Date().toISOString();
+      const node = target.node.name;
+      await this.progress.setFault(status.instance, node, faultId, { node, fault: faultId, brokenAt: at });
+      await this.progress.record(status.instance, { at, kind: 'break', node, fault: faultId });
     }
     return result;
   }
@@ -375,15 +396,34 @@ export class LabService {
         'fix',
         this.nodeExec(lab.id),
       );
-      if (result.ok) await this.progress.setFault(status.instance, entry.node, entry.fault, null);
+      if (result.ok) {
+        await this.progress.setFault(status.instance, entry.node, entry.fault, null);
+        const at = new Date().toISOString();
+        await this.progress.record(status.instance, {
+          at,
+          kind: 'fix',
+          node: entry.node,
+          fault: entry.fault,
+        });
+      }
       results.push(result);
     }
     return results;
   }
 
   async exec(node: string, command: string, labId?: string): Promise<ExecResult> {
-    const { lab } = await this.running(labId);
-    return this.runtime.exec(lab.id, node, command, { timeoutMs: 600_000 });
+    const { lab, status } = await this.running(labId);
+    const at = new Date().toISOString();
+    const result = await this.runtime.exec(lab.id, node, command, { timeoutMs: 600_000 });
+    await this.progress.record(status.instance, { at, kind: 'exec', node, command });
+    return result;
+  }
+
+  /** What was done to the running lab, in order, and the faults on now. */
+  async journal(labId?: string) {
+    const { status } = await this.running(labId);
+    const progress = await this.progress.read(status.instance);
+    return { instance: status.instance, journal: progress.journal ?? [], faults: progress.faults ?? {} };
   }
 
   async orphans(): Promise<LabInstanceStatus[]> {
@@ -402,7 +442,13 @@ export class LabService {
     return { containers, networks };
   }
 
-  private nodeExec(labId: string): NodeExec {
+  /** The image the lab's nodes run (the director's): what a repro file pins. */
+  async runningNodeImage(lab: Lab): Promise<string> {
+    const container = await this.runtime.nodeContainer(lab.id, director(lab).name);
+    return (await container.inspect()).Config.Image;
+  }
+
+  nodeExec(labId: string): NodeExec {
     return (node, script, timeoutMs) => this.runtime.exec(labId, node, script, { timeoutMs });
   }
 }

@@ -4,6 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StepProgress } from '../../shared/api.js';
+import type { JournalEntry } from '../../shared/results.js';
+
+/** The journal keeps the latest entries: enough for any repro, bounded in size. */
+export const JOURNAL_LIMIT = 2000;
 
 /** A write takes milliseconds; a temp file a minute old belongs to no live writer. */
 const STALE_TEMP_MS = 60_000;
@@ -20,6 +24,8 @@ export interface LabProgress {
   steps: Record<string, StepProgress>;
   /** Faults that are on, keyed "node/fault", in the order they were broken. */
   faults?: Record<string, ActiveFault>;
+  /** What was done to the lab, in order (steps, faults, exec): a repro file's record. */
+  journal?: JournalEntry[];
 }
 
 export class ProgressStore {
@@ -60,6 +66,20 @@ export class ProgressStore {
     return this.enqueue(instance, () =>
       generation === this.generation(instance) ? this.write(instance, stepId, change) : this.read(instance),
     );
+  }
+
+  /** Appends to the lab's journal; a reset wipes it with the rest. */
+  record(
+    instance: string,
+    entry: JournalEntry,
+    generation = this.generation(instance),
+  ): Promise<LabProgress> {
+    return this.enqueue(instance, async () => {
+      const progress = await this.read(instance);
+      if (generation !== this.generation(instance)) return progress;
+      const journal = [...(progress.journal ?? []), entry].slice(-JOURNAL_LIMIT);
+      return this.save(instance, { ...progress, journal });
+    });
   }
 
   /** Records a fault as on (`active`) or off (null). Resets wipe faults with the rest. */

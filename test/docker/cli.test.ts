@@ -1,13 +1,16 @@
 // The lvs-lab command as a user runs it: the compiled binary, real exit codes, --json output.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { reproSchema } from '../../shared/repro.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import { repoRoot } from './helpers.js';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-cli-'));
+const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;
 
 /** The command on the host engine: this tier is about the host engine, whatever its kernel lacks. */
 function lvsLab(...args: string[]) {
@@ -113,6 +116,32 @@ describe('lvs-lab', () => {
       /fault persistence is for a director, and client is the client/,
     );
     expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+  });
+
+  it('report saves a repro file; replay on this engine runs it or says why it cannot (exit 4); a malformed file exits 2', () => {
+    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
+    expect(lvsLab('break', 'server2', 'web-stopped').code).toBe(0);
+    const file = path.join(stateDir, 'repro.yaml');
+    const saved = lvsLab('report', '-o', file);
+    expect(saved.code, saved.stderr).toBe(0);
+    const report = reproSchema.parse(parse(readFileSync(file, 'utf8')));
+    expect(report.record.map((e) => e.kind)).toEqual(['break']);
+    expect(report.faults.map((f) => f.id)).toEqual(['web-stopped']);
+    expect(report.environment.engine).toMatch(/^host engine, Linux /);
+    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+
+    const replay = lvsLab('replay', file);
+    if (hostHasIpvs) expect(replay.code, replay.stderr).toBe(0);
+    else {
+      expect(replay.code).toBe(4);
+      expect(replay.stderr).toMatch(/cannot replay here: this engine cannot run the lab: .*IPVS/);
+    }
+    expect(lvsLab('status').stdout).not.toMatch(/tun-arptables/);
+
+    writeFileSync(file, 'format: lvs-lab-repro\nversion: 7\n');
+    const malformed = lvsLab('replay', file);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/is not a valid repro file:\n {2}version: /);
   });
 
   it('fails with a clear message and status 1 when the lab does not run', () => {

@@ -3,41 +3,10 @@
 // follows the lab there: run --all passes every check, the probe alternates, status and engine
 // status say where the lab runs. The command drives the tier's own engine instance (same state
 // folder and instance name), so that no second kernel boots.
-import { execFile, spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lvsLab } from './cli.js';
 const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;
-
-/**
- * The command as a child process. Asynchronous: a command of half a minute must not block the
- * test worker, whose messages to the runner time out meanwhile.
- */
-function lvsLab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/lvs-lab.js'), ...args],
-      {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          DOCKER_HOST: '',
-          LVS_LAB_STATE_DIR: inject('kernelStateDir'),
-          LVS_LAB_ENGINE_INSTANCE: 'test',
-          NO_COLOR: '1',
-        },
-        timeout: 600_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 afterAll(async () => {
   await lvsLab('down', 'tun-arptables');

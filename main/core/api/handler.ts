@@ -25,6 +25,8 @@ import type { Lab } from '../lab/model.js';
 import type { LabService } from '../lab-service.js';
 import { errorText, LabError } from '../errors.js';
 import { isEngineUnreachable } from '../docker/engine.js';
+import { resourceRoot } from '../paths.js';
+import { buildReport, engineLabel, lvsLabVersion, reportText } from '../repro/report.js';
 import { HostHelperError } from '../preflight/host-helper.js';
 import { hostTerminalFeatures } from '../terminal/host-terminal-policy.js';
 
@@ -142,6 +144,16 @@ export class ApiHandler {
       'fault.list': (_owner, labId) => service.faults(labId),
       'fault.break': (_owner, labId, node, faultId) => service.breakFault(node, faultId, labId),
       'fault.fix': (_owner, labId, node, faultId) => service.fixFault(node, faultId ?? undefined, labId),
+      'repro.report': async (_owner, labId) => {
+        const engine = this.deps.engines ? await this.deps.engines.info() : null;
+        const report = await buildReport(service, {
+          labId,
+          engineName: engine ? engineLabel(engine.kind, engine.kernel) : 'host engine',
+          version: lvsLabVersion(resourceRoot()),
+        });
+        const stamp = report.createdAt.replace(/[:.]/g, '-');
+        return { fileName: `${labId}-${stamp}.lvsrepro.yaml`, text: reportText(report) };
+      },
       'ipvs.read': async (_owner, labId) => deps.readIpvs((await service.running(labId)).lab),
       'terminal.open': (owner, args) => this.openOwned(owner, () => terminals.open(owner, args)),
       'terminal.openHost': (owner, size) => {

@@ -5,6 +5,7 @@ import { useLabStore } from '../../stores/lab-store.js';
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { StatusDot } from '../common/StatusDot.js';
 import { EngineHeaderControls } from '../engine/EngineHeaderControls.js';
+import { SaveReproButton } from './SaveReproButton.js';
 
 export interface LabHeaderProps {
   labId: string;
@@ -53,6 +54,7 @@ export function LabHeader({ labId, detail, instance }: LabHeaderProps) {
         />
         {operation?.labId === labId ? (operation.kind === 'up' ? 'starting…' : 'stopping…') : health}
       </span>
+      {instance?.health === 'running' ? <SaveReproButton labId={labId} /> : null}
       {instance && instance.health !== 'orphaned' ? (
         <button type="button" className="danger" disabled={busy} onClick={() => void stop()}>
           Stop lab
