@@ -16,6 +16,9 @@ export const REQUEST_NAMES = [
   'fault.list',
   'fault.break',
   'fault.fix',
+  'capture.start',
+  'capture.stop',
+  'capture.pcap',
   'repro.report',
   'ipvs.read',
   'terminal.open',
@@ -40,6 +43,7 @@ export const EVENT_NAMES = [
   'probe.end',
   'lab.changed',
   'engine.changed',
+  'capture.done',
 ] as const;
 
 /** Electron IPC channels: one per direction, the API name travels as the first argument. */

@@ -3,6 +3,7 @@
 // arguments of every call against `requestArgs` before it reaches the core.
 import { z } from 'zod';
 import type { EVENT_NAMES, REQUEST_NAMES, SEND_NAMES } from './api-names.js';
+import type { CaptureResult } from './capture.js';
 import type { EngineChoice, EngineInfo } from './engine.js';
 import type { LabFile } from './lab-schema.js';
 import type { PreflightReport } from './preflight.js';
@@ -165,6 +166,17 @@ export interface ApiRequests {
   'fault.break': { args: [labId: string, node: string, faultId: string]; result: FaultRunResult };
   /** With a null fault: every fault on the node, latest first. */
   'fault.fix': { args: [labId: string, node: string, faultId: string | null]; result: FaultRunResult[] };
+  /** Starts a bounded capture on nodes ("server1", "server2:tunl0"); it ends with capture.done. */
+  'capture.start': {
+    args: [{ labId: string; targets: string[]; seconds: number; count: number }];
+    result: { captureId: string };
+  };
+  'capture.stop': { args: [captureId: string]; result: null };
+  /** One kept pcap file of a capture, to download. */
+  'capture.pcap': {
+    args: [labId: string, folder: string, fileName: string];
+    result: { fileName: string; base64: string };
+  };
   /** A repro file of the running lab (see shared/repro.ts), to save or hand over. */
   'repro.report': { args: [labId: string]; result: { fileName: string; text: string } };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
@@ -205,6 +217,8 @@ export interface ApiEvents {
   'probe.end': [probeId: string, reason: string];
   'lab.changed': [status: LabInstanceStatus[]];
   'engine.changed': [info: EngineInfo];
+  /** A capture ended (its time, its packets, a stop, or an error), to the one that started it. */
+  'capture.done': [result: CaptureResult];
 }
 
 export type RequestName = keyof ApiRequests;
@@ -256,6 +270,19 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'fault.list': z.tuple([id]),
   'fault.break': z.tuple([id, id, id]),
   'fault.fix': z.tuple([id, id, id.nullable()]),
+  'capture.start': z.tuple([
+    z.strictObject({
+      labId: id,
+      targets: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]{0,30}(:[a-zA-Z0-9_.-]{1,15})?$/))
+        .min(1)
+        .max(20),
+      seconds: z.number().min(1).max(300),
+      count: z.number().int().min(1).max(5000),
+    }),
+  ]),
+  'capture.stop': z.tuple([sessionId]),
+  'capture.pcap': z.tuple([id, z.string().max(100), z.string().max(100)]),
   'repro.report': z.tuple([id]),
   'ipvs.read': z.tuple([id]),
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),

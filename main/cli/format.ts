@@ -5,6 +5,7 @@ import type { FaultInfo, FaultRunResult, StepCheckResult, StepRunResult } from '
 import type { ReproFile } from '../../shared/repro.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
 import type { ReplayResult } from '../core/repro/replay.js';
+import { describePacket, type TimelineEntry } from '../../shared/capture.js';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { BuiltinStatus } from '../core/engines/builtin-kernel.js';
 import type { LoadModulesResult } from '../core/preflight/load-modules.js';
@@ -180,6 +181,33 @@ export function faultRun(result: FaultRunResult, symptom?: string): string {
   if (result.ok && symptom) lines.push(`  ${dim('symptom:')} ${symptom}`);
   return lines.join('\n');
 }
+
+/** The merged timeline of a capture: time from the first packet, node and interface, the packet. */
+export function captureTimeline(entries: TimelineEntry[], dir: string, written: string[]): string {
+  const first = entries[0]?.timeUs ?? 0;
+  const shown = entries.slice(0, CAPTURE_LINES);
+  const lines = shown.map((e) => {
+    const at = `+${((e.timeUs - first) / 1_000_000).toFixed(6)}`;
+    const where = `${e.node}:${e.iface}`.padEnd(16);
+    const dir_ = e.packet.direction === null ? '   ' : e.packet.direction.padEnd(3);
+    const macs =
+      e.packet.macSource === null
+        ? ''
+        : dim(
+            `${e.packet.macSource}${e.packet.macDestination === null ? '' : ` > ${e.packet.macDestination}`} `,
+          );
+    return `${dim(at)} ${where} ${dir_} ${macs}${describePacket(e.packet)}`;
+  });
+  if (entries.length > shown.length)
+    lines.push(dim(`… ${entries.length - shown.length} more packets in the files`));
+  if (entries.length === 0) lines.push('no packets');
+  lines.push(dim(`pcap files (open them in Wireshark): ${dir}`));
+  for (const file of written) lines.push(dim(`written: ${file}`));
+  return lines.join('\n');
+}
+
+/** A capture prints at most this many lines; the files have everything. */
+const CAPTURE_LINES = 500;
 
 export function reportSaved(report: ReproFile, file: string): string {
   const failed = report.outcome.checks.flatMap((s) =>

@@ -25,6 +25,15 @@ import {
   type EngineChoice,
 } from '../core/engines/choose-engine.js';
 import { hostUser } from '../core/terminal/host-shell.js';
+import {
+  CAPTURE_DEFAULTS,
+  checkLimits,
+  parseTargets,
+  runCapture,
+  saveCaptures,
+  timeline,
+  type CapturedFile,
+} from '../core/capture/capture.js';
 import { buildReport, engineLabel, lvsLabVersion, reportText } from '../core/repro/report.js';
 import { CannotReplayError, readRepro, replay, ReproFileError } from '../core/repro/replay.js';
 import { attachShell } from './shell.js';
@@ -56,6 +65,11 @@ Commands:
   faults                     the faults each node can take (Break/Fix), and those that are on
   break NODE FAULT           break one thing on a node of the running lab (see \`faults\`)
   fix NODE [FAULT]           put a fault back; with no FAULT, every fault on that node
+  capture NODE[:IF]... [--seconds S] [--count N] [-w FILE]
+                             tcpdump on those nodes at once (all interfaces, or IF such as tunl0),
+                             bounded (default 10 s, 1000 packets each); prints one timeline that
+                             decodes IPIP, keeps the pcap files with the lab; -w also writes them
+                             to FILE (one target) or FILE-NODE-IF.pcap (several)
   report [-o FILE]           a repro file of the running lab: the lab pinned, what was done to it
                              (steps, faults, exec), where it ran, and what it shows now
   replay FILE [--keep]       re-create that lab on this engine, apply the record, and say what
@@ -98,6 +112,9 @@ export async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       port: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      write: { type: 'string', short: 'w' },
+      seconds: { type: 'string' },
+      count: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'host-terminal': { type: 'boolean', default: false },
       'allow-lab-bridging': { type: 'boolean', default: false },
@@ -280,6 +297,35 @@ export async function main(argv: string[]): Promise<number> {
       out(results, () => results.map((r) => show.faultRun(r)).join('\n'));
       return results.every((r) => r.ok) ? 0 : 1;
     }
+    case 'capture': {
+      const { lab } = await service.running(values.lab);
+      const targets = parseTargets(lab, args);
+      const limits = checkLimits({
+        seconds: values.seconds === undefined ? CAPTURE_DEFAULTS.seconds : Number(values.seconds),
+        count: values.count === undefined ? CAPTURE_DEFAULTS.count : Number(values.count),
+      });
+      const abort = new AbortController();
+      const onInterrupt = () => {
+        abort.abort();
+      };
+      process.once('SIGINT', onInterrupt);
+      if (!json) {
+        process.stderr.write(
+          `lvs-lab: capturing on ${targets.map((t) => `${t.node}:${t.iface}`).join(', ')} for ${limits.seconds} s ` +
+            `(at most ${limits.count} packets each; Ctrl-C stops sooner)\n`,
+        );
+      }
+      try {
+        const files = await runCapture(service.nodeExec(lab.id), targets, limits, { signal: abort.signal });
+        const dir = await saveCaptures(paths.stateDir, lab.id, files);
+        const written = values.write === undefined ? [] : await writeCaptureFiles(values.write, files);
+        const entries = timeline(files);
+        out({ dir, written, timeline: entries }, () => show.captureTimeline(entries, dir, written));
+        return 0;
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
+    }
     case 'report': {
       const report = await buildReport(service, {
         ...(values.lab === undefined ? {} : { labId: values.lab }),
@@ -350,6 +396,19 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** -w: one target's pcap to FILE, several to FILE-NODE-IF.pcap beside it. */
+async function writeCaptureFiles(file: string, files: readonly CapturedFile[]): Promise<string[]> {
+  const single = files.length === 1;
+  const base = file.replace(/\.pcap$/, '');
+  const written: string[] = [];
+  for (const captured of files) {
+    const name = single ? file : `${base}-${captured.target.node}-${captured.target.iface}.pcap`;
+    await writeFile(name, captured.bytes);
+    written.push(name);
+  }
+  return written;
 }
 
 /** Replays a repro file and prints what differs; the exit status is the verdict. */

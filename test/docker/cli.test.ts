@@ -1,5 +1,5 @@
 // The lvs-lab command as a user runs it: the compiled binary, real exit codes, --json output.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,29 @@ function lvsLab(...args: string[]) {
     timeout: 300_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, as a child process the test does not wait for (a capture that runs while it acts). */
+function lvsLabAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...rest] = args;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'bin/lvs-lab.js'), command ?? '', '--engine', 'host', ...rest],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, NO_COLOR: '1' },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
 }
 
 describe('lvs-lab', () => {
@@ -142,6 +165,34 @@ describe('lvs-lab', () => {
     const malformed = lvsLab('replay', file);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/is not a valid repro file:\n {2}version: /);
+  });
+
+  it('capture: tcpdump on two nodes at once, one timeline, the pcap files kept and written with -w', async () => {
+    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
+    const prefix = path.join(stateDir, 'web');
+    const capture = lvsLabAsync('capture', 'client:eth0', 'server2', '--seconds', '4', '-w', prefix);
+    // While it listens, one request from the client to server2 itself (no step has run yet).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(lvsLab('exec', 'client', '--', 'curl', '-s', '-m', '1', 'http://172.25.88.2/').stdout).toBe(
+      '<h1>server2</h1>',
+    );
+    const result = await capture;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /client:eth0 +02:42:ac:19:58:fa > [0-9a-f:]+ 172\.25\.88\.250:\d+ > 172\.25\.88\.2:80 \[S\]/,
+    );
+    expect(result.stdout).toMatch(
+      /server2:any +out [0-9a-f:]+ 172\.25\.88\.2:80 > 172\.25\.88\.250:\d+ \[S\.\]/,
+    );
+    expect(result.stdout).toMatch(/pcap files \(open them in Wireshark\): .*captures\/tun-arptables\//);
+    for (const file of [`${prefix}-client-eth0.pcap`, `${prefix}-server2-any.pcap`]) {
+      // The classic pcap magic, as tcpdump wrote it.
+      expect(readFileSync(file).readUInt32LE(0)).toBe(0xa1b2c3d4);
+    }
+    const bad = lvsLab('capture', 'client', '--seconds', '900');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/a capture lasts 1 to 300 seconds, not 900/);
+    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
   });
 
   it('fails with a clear message and status 1 when the lab does not run', () => {

@@ -24,6 +24,7 @@ import { LabLoadError } from '../lab/loader.js';
 import type { Lab } from '../lab/model.js';
 import type { LabService } from '../lab-service.js';
 import { errorText, LabError } from '../errors.js';
+import { CaptureSessions } from '../capture/capture-sessions.js';
 import { isEngineUnreachable } from '../docker/engine.js';
 import { resourceRoot } from '../paths.js';
 import { buildReport, engineLabel, lvsLabVersion, reportText } from '../repro/report.js';
@@ -97,12 +98,16 @@ export class ApiHandler {
    * went would otherwise outlive it, unseen: each open compares the count before and after.
    */
   private readonly disconnects = new Map<string, number>();
+  private readonly captures: CaptureSessions;
 
   constructor(
     private readonly deps: HandlerDeps,
     private readonly emit: EventSink,
   ) {
     const { service, terminals, probes } = deps;
+    this.captures = new CaptureSessions(service, (owner, result) => {
+      this.emit({ owner }, 'capture.done', result);
+    });
     const features = deps.features ?? hostTerminalFeatures(false);
     const progressOf =
       (labId: string): ProgressListener =>
@@ -144,6 +149,13 @@ export class ApiHandler {
       'fault.list': (_owner, labId) => service.faults(labId),
       'fault.break': (_owner, labId, node, faultId) => service.breakFault(node, faultId, labId),
       'fault.fix': (_owner, labId, node, faultId) => service.fixFault(node, faultId ?? undefined, labId),
+      'capture.start': (owner, { labId, targets, seconds, count }) =>
+        this.captures.start(owner, labId, targets, { seconds, count }),
+      'capture.stop': (owner, captureId) => {
+        this.captures.stop(owner, captureId);
+        return Promise.resolve(null);
+      },
+      'capture.pcap': (_owner, labId, folder, fileName) => this.captures.pcap(labId, folder, fileName),
       'repro.report': async (_owner, labId) => {
         const engine = this.deps.engines ? await this.deps.engines.info() : null;
         const report = await buildReport(service, {
@@ -261,6 +273,7 @@ export class ApiHandler {
   /** A window closed or a connection dropped: end what it opened. */
   async disconnect(owner: string): Promise<void> {
     this.disconnects.set(owner, this.disconnectsOf(owner) + 1);
+    this.captures.stopOwner(owner);
     await Promise.all([this.deps.terminals.closeOwner(owner), this.deps.probes.stopOwner(owner)]);
   }
 

@@ -24,6 +24,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+Shift+1', description: 'Show the terminals' },
   { keys: 'Ctrl+Shift+2', description: 'Show the live round-robin panel' },
   { keys: 'Ctrl+Shift+3', description: 'Show the IPVS table' },
+  { keys: 'Ctrl+Shift+4', description: 'Show the packets panel (captures)' },
   { keys: 'Alt+1 … Alt+9', description: "Show node 1…9's terminal" },
   { keys: 'Ctrl+Shift+F', description: 'Search the terminal (Enter: next, Shift+Enter: previous)' },
   { keys: '[  ]', description: 'Previous / next step' },
@@ -47,7 +48,12 @@ export interface KeyContext {
   inEditable: boolean;
 }
 
-const PANELS: Record<string, Panel> = { Digit1: 'terminals', Digit2: 'probe', Digit3: 'ipvs' };
+const PANELS: Record<string, Panel> = {
+  Digit1: 'terminals',
+  Digit2: 'probe',
+  Digit3: 'ipvs',
+  Digit4: 'capture',
+};
 
 export function matchShortcut(event: KeyLike, context: KeyContext): ShortcutAction | null {
   const ctrl = event.ctrlKey || event.metaKey;

@@ -9,6 +9,7 @@ import { useConnectionStore } from '../stores/connection-store.js';
 import { cancelEngineTimers, useEngineStore } from '../stores/engine-store.js';
 import { instanceOf, useLabStore } from '../stores/lab-store.js';
 import { usePreflightStore } from '../stores/preflight-store.js';
+import { useCaptureStore } from '../stores/capture-store.js';
 import { useProbeStore } from '../stores/probe-store.js';
 import { useStepsStore } from '../stores/steps-store.js';
 import { useUiStore } from '../stores/ui-store.js';
@@ -46,6 +47,9 @@ export function wireApp(
     }),
     api.on('probe.end', (probeId, reason) => {
       useProbeStore.getState().end(probeId, reason);
+    }),
+    api.on('capture.done', (result) => {
+      useCaptureStore.getState().finish(result);
     }),
   ];
 

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { ErrorInfo } from '../api/errors.js';
 
 export type Theme = 'light' | 'dark';
-export type Panel = 'terminals' | 'probe' | 'ipvs';
+export type Panel = 'terminals' | 'probe' | 'ipvs' | 'capture';
 
 export interface Toast {
   id: number;

@@ -59,6 +59,7 @@ describe('keyboard shortcuts', () => {
       'Ctrl+Shift+1',
       'Ctrl+Shift+2',
       'Ctrl+Shift+3',
+      'Ctrl+Shift+4',
       'Alt+1',
       'Ctrl+Shift+F',
       '[',

@@ -8,6 +8,7 @@ import { useUiStore } from '../../stores/ui-store.js';
 import { emptyProgress } from '../../stores/progress-log.js';
 import { ErrorNotice } from '../common/ErrorNotice.js';
 import { ViewBoundary } from '../common/ViewBoundary.js';
+import { CapturePanel } from '../capture/CapturePanel.js';
 import { IpvsPanel } from '../ipvs/IpvsPanel.js';
 import { RoundRobinPanel } from '../probe/RoundRobinPanel.js';
 import { StepGuide } from '../steps/StepGuide.js';
@@ -111,6 +112,11 @@ export function LabView({ labId }: { labId: string }) {
               {panel === 'ipvs' ? (
                 <ViewBoundary key="ipvs" name="The IPVS table">
                   <IpvsPanel labId={labId} running={running} />
+                </ViewBoundary>
+              ) : null}
+              {panel === 'capture' ? (
+                <ViewBoundary key="capture" name="The packets panel">
+                  <CapturePanel labId={labId} detail={detail} running={running} />
                 </ViewBoundary>
               ) : null}
             </div>

@@ -5,16 +5,7 @@ import { useState } from 'react';
 import { getApi } from '../../api/index.js';
 import { toErrorInfo } from '../../api/errors.js';
 import { useUiStore } from '../../stores/ui-store.js';
-
-/** Hands a text to the browser (or Electron, which asks where to save it) as a file. */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
-}
+import { downloadFile } from '../common/download.js';
 
 export function SaveReproButton({ labId }: { labId: string }) {
   const [saving, setSaving] = useState(false);
@@ -23,7 +14,7 @@ export function SaveReproButton({ labId }: { labId: string }) {
     setSaving(true);
     try {
       const { fileName, text } = await getApi().request('repro.report', labId);
-      download(fileName, text);
+      downloadFile(fileName, text, 'application/yaml');
       toast('info', `Saved ${fileName}: replay it anywhere with lvs-lab replay ${fileName}`);
     } catch (error) {
       toast('error', {

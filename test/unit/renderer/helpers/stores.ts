@@ -1,4 +1,5 @@
 // Puts every store back to its initial state, so that tests do not see each other's data.
+import { useCaptureStore } from '../../../../renderer/src/stores/capture-store.js';
 import { useConnectionStore } from '../../../../renderer/src/stores/connection-store.js';
 import { cancelEngineTimers, useEngineStore } from '../../../../renderer/src/stores/engine-store.js';
 import { useFaultsStore } from '../../../../renderer/src/stores/faults-store.js';
@@ -13,6 +14,7 @@ import { useTerminalsStore } from '../../../../renderer/src/stores/terminals-sto
 import { useUiStore } from '../../../../renderer/src/stores/ui-store.js';
 
 export function resetStores(): void {
+  useCaptureStore.setState(useCaptureStore.getInitialState(), true);
   useConnectionStore.setState(useConnectionStore.getInitialState(), true);
   useEngineStore.setState(useEngineStore.getInitialState(), true);
   cancelEngineTimers();

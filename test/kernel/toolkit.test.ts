@@ -1,8 +1,10 @@
-// Every shipped fault on a real kernel: tun-arptables is brought up and set up, then each fault is
-// broken through the same LabService the CLI and the app use, its symptom is seen where a learner
-// would see it (the client's answers, the client's wire, the client's route cache), and its fix
-// brings back the strict round robin. The faults run one after another on the same lab, so each
-// test also proves that the fix before it left nothing behind.
+// The developer's toolkit on a real kernel, on one tun-arptables brought up and set up.
+// Capture: one request through the VIP, captured on every node at once, decodes as LVS-TUN says
+// it travels. Faults: each shipped fault is broken through the same LabService the CLI and the
+// app use, its symptom is seen where a learner would see it (the client's answers, the client's
+// wire, the client's route cache), and its fix brings back the strict round robin. The faults run
+// one after another on the same lab, so each test also proves that the fix before it left
+// nothing behind.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { LabService } from '../../main/core/lab-service.js';
 import { nodesWithRole, serviceUrl, type Lab } from '../../main/core/lab/model.js';
 import { defaultPaths } from '../../main/core/paths.js';
 import { attribute, curlSamplesScript, parseCurlSamples } from '../../main/core/parsers/index.js';
+import { parseTargets, runCapture, timeline } from '../../main/core/capture/capture.js';
 
 process.env.DOCKER_HOST = inject('kernelDockerHost');
 const root = path.resolve(import.meta.dirname, '../..');
@@ -72,6 +75,49 @@ async function fixIt(node: string, fault: string) {
   expect(await brokenNow()).toEqual([]);
   expectAlternation(await answers(6));
 }
+
+describe('capture on tun-arptables, on a real kernel', () => {
+  it('one request through the VIP: in at the director, IPIP to a real server, the reply straight to the client', async () => {
+    const targets = parseTargets(lab, ['server1', 'server2', 'server3', 'client']);
+    const files = await runCapture(
+      service.nodeExec(LAB),
+      targets,
+      { seconds: 30, count: 200 },
+      {
+        during: () => exec('client', `curl -s -m 2 ${serviceUrl(lab)}`),
+      },
+    );
+    const entries = timeline(files).filter((e) => e.packet.outer?.protocol !== undefined);
+    const syn = entries.filter((e) => e.packet.tcpFlags === 'S');
+    const tunnelled = syn.find((e) => e.node === 'server1' && e.packet.inner !== undefined);
+    expect(tunnelled?.packet).toMatchObject({
+      direction: 'out',
+      outer: { source: '172.25.88.1', protocol: 4 },
+      inner: { source: '172.25.88.250', destination: lab.service.vip },
+      destinationPort: 80,
+    });
+    const realServer = tunnelled?.packet.outer?.destination === '172.25.88.2' ? 'server2' : 'server3';
+    expect(
+      syn.map((e) => `${e.node} ${e.packet.direction ?? ''} ${e.packet.inner ? 'ipip' : 'plain'}`),
+    ).toEqual([
+      'client out plain',
+      'server1 in plain',
+      'server1 out ipip',
+      `${realServer} in ipip`,
+      `${realServer} in plain`,
+    ]);
+    // The replies: from the real server's MAC at the client, and none leaves the director.
+    const replies = entries.filter((e) => e.packet.sourcePort === 80);
+    const realMac = (await exec(realServer, 'cat /sys/class/net/eth0/address')).stdout.trim();
+    expect(replies.filter((e) => e.node === 'client').map((e) => e.packet.macSource)).toEqual(
+      expect.arrayContaining([realMac]),
+    );
+    expect(new Set(replies.filter((e) => e.node === 'client').map((e) => e.packet.macSource))).toEqual(
+      new Set([realMac]),
+    );
+    expect(replies.filter((e) => e.node === 'server1')).toEqual([]);
+  });
+});
 
 describe('faults on tun-arptables, on a real kernel', () => {
   it('the lab balances before any fault', async () => {
