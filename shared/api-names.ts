@@ -21,6 +21,7 @@ export const REQUEST_NAMES = [
   'capture.pcap',
   'repro.report',
   'ipvs.read',
+  'flow.read',
   'terminal.open',
   'terminal.openHost',
   'terminal.close',

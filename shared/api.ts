@@ -125,6 +125,14 @@ export interface IpvsView {
   nodes?: NodeCountersView[];
 }
 
+/** Packets each node sent and received on its lab interfaces, as the engine counts them. */
+export interface FlowCounters {
+  labId: string;
+  /** When they were read (ISO time). */
+  at: string;
+  nodes: { node: string; role: string; error: string | null; rxPackets: number; txPackets: number }[];
+}
+
 export interface TerminalOpenArgs {
   labId: string;
   node: string;
@@ -180,6 +188,8 @@ export interface ApiRequests {
   /** A repro file of the running lab (see shared/repro.ts), to save or hand over. */
   'repro.report': { args: [labId: string]; result: { fileName: string; text: string } };
   'ipvs.read': { args: [labId: string]; result: IpvsView };
+  /** Every node's packet counters, cheap to read every second (the live path). */
+  'flow.read': { args: [labId: string]; result: FlowCounters };
   'terminal.open': { args: [TerminalOpenArgs]; result: { sessionId: string } };
   /** A shell on the host; its session takes the same sends, events and close as a node's. */
   'terminal.openHost': { args: [size: { cols: number; rows: number }]; result: { sessionId: string } };
@@ -285,6 +295,7 @@ export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']
   'capture.pcap': z.tuple([id, z.string().max(100), z.string().max(100)]),
   'repro.report': z.tuple([id]),
   'ipvs.read': z.tuple([id]),
+  'flow.read': z.tuple([id]),
   'terminal.open': z.tuple([z.strictObject({ labId: id, node: id, cols: size, rows: size })]),
   'terminal.openHost': z.tuple([z.strictObject({ cols: size, rows: size })]),
   'terminal.close': z.tuple([sessionId]),

@@ -66,6 +66,10 @@ export const reproSchema = z.strictObject({
   faults: z.array(faultSchema),
   environment: environmentSchema,
   outcome: outcomeSchema,
+  /** The lab's latest capture, when the report was asked to carry it (`--pcaps`): pcap files in base64. */
+  captures: z
+    .array(z.strictObject({ fileName: z.string().regex(/^[A-Za-z0-9_.-]+\.pcap$/), base64: z.string() }))
+    .optional(),
 });
 
 export type ReproFile = z.infer<typeof reproSchema>;

@@ -70,8 +70,9 @@ Commands:
                              bounded (default 10 s, 1000 packets each); prints one timeline that
                              decodes IPIP, keeps the pcap files with the lab; -w also writes them
                              to FILE (one target) or FILE-NODE-IF.pcap (several)
-  report [-o FILE]           a repro file of the running lab: the lab pinned, what was done to it
-                             (steps, faults, exec), where it ran, and what it shows now
+  report [-o FILE] [--pcaps] a repro file of the running lab: the lab pinned, what was done to it
+                             (steps, faults, exec), where it ran, and what it shows now; --pcaps
+                             adds the pcap files of the lab's latest capture
   replay FILE [--keep]       re-create that lab on this engine, apply the record, and say what
                              differs: exit 0 the same outcome, 1 a different one, 4 cannot run here
   exec NODE -- CMD...        run a command in a node
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
       seconds: { type: 'string' },
       count: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      pcaps: { type: 'boolean', default: false },
       'host-terminal': { type: 'boolean', default: false },
       'allow-lab-bridging': { type: 'boolean', default: false },
       'disallow-lab-bridging': { type: 'boolean', default: false },
@@ -331,6 +333,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(values.lab === undefined ? {} : { labId: values.lab }),
         engineName: engine.name,
         version: lvsLabVersion(resourceRoot()),
+        withCaptures: values.pcaps,
       });
       const text = reportText(report);
       if (values.output === undefined) process.stdout.write(text);

@@ -53,6 +53,8 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
     await e2e.shot('01-lab-picker');
     await card.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByRole('button', { name: 'Stop lab' }).waitFor({ timeout: 180_000 });
+    // The button shows as soon as the lab's containers exist; the lab runs once they all started.
+    await page.locator('.lab-header .health-running', { hasText: 'running' }).waitFor({ timeout: 180_000 });
     await e2e.shot('02-lab-running');
   });
 
@@ -81,6 +83,13 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
     await page.getByLabel('Requests per second', { exact: true }).fill('4');
     await page.getByLabel('Duration in seconds').fill('6');
     await page.getByRole('button', { name: 'Start', exact: true }).last().click();
+    // While it runs, the topology draws the path from the counters: requests into the director,
+    // the tunnel to each real server, and their replies straight to the client.
+    for (const flow of ['request', 'tunnel-server2', 'tunnel-server3', 'reply-server2', 'reply-server3']) {
+      await page.locator(`.topology [data-flow="${flow}"]`).first().waitFor({ timeout: 15_000 });
+    }
+    await page.locator('.topology').scrollIntoViewIfNeeded();
+    await e2e.shot('04-live-path');
     await page.getByText(/Probe ended: duration/).waitFor({ timeout: 60_000 });
     const servers = await stripServers();
     expect(servers.length).toBeGreaterThanOrEqual(20);
@@ -94,7 +103,7 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
         .locator('dd');
     await expect(stat('Errors').textContent()).resolves.toBe('0');
     await expect(stat('Timeouts').textContent()).resolves.toBe('0');
-    await e2e.shot('04-round-robin-panel');
+    await e2e.shot('05-round-robin-panel');
   });
 
   it('the IPVS table shows InPkts growing and OutPkts at 0', async () => {
@@ -115,7 +124,7 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
     }
     expect(after).toBeGreaterThan(before);
     expect(await serviceCounter('outPkts')).toBe(0);
-    await e2e.shot('05-ipvs-table');
+    await e2e.shot('06-ipvs-table');
   });
 
   it("a curl loop typed in the client's terminal shows the pages alternating", async () => {
@@ -135,7 +144,7 @@ describe('tun-arptables from the UI on the built-in kernel', () => {
     const pages = [...text.matchAll(/<h1>(server\d)<\/h1>/g)].map((m) => m[1]);
     expect(pages).toHaveLength(6);
     for (let i = 1; i < pages.length; i++) expect(pages[i]).not.toBe(pages[i - 1]);
-    await e2e.shot('06-terminal-curl-loop');
+    await e2e.shot('07-terminal-curl-loop');
   });
 
   it('stops the lab, leaving nothing behind', async () => {

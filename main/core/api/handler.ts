@@ -26,6 +26,7 @@ import type { LabService } from '../lab-service.js';
 import { errorText, LabError } from '../errors.js';
 import { CaptureSessions } from '../capture/capture-sessions.js';
 import { isEngineUnreachable } from '../docker/engine.js';
+import { readFlowCounters } from '../probe/flow-counters.js';
 import { resourceRoot } from '../paths.js';
 import { buildReport, engineLabel, lvsLabVersion, reportText } from '../repro/report.js';
 import { HostHelperError } from '../preflight/host-helper.js';
@@ -167,6 +168,8 @@ export class ApiHandler {
         return { fileName: `${labId}-${stamp}.lvsrepro.yaml`, text: reportText(report) };
       },
       'ipvs.read': async (_owner, labId) => deps.readIpvs((await service.running(labId)).lab),
+      'flow.read': async (_owner, labId) =>
+        readFlowCounters(service.runtime, (await service.running(labId)).lab),
       'terminal.open': (owner, args) => this.openOwned(owner, () => terminals.open(owner, args)),
       'terminal.openHost': (owner, size) => {
         if (!features.hostTerminal) {

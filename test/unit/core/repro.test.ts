@@ -2,6 +2,8 @@
 // field that is wrong or when its lab was edited, pins refuse a replay with other inputs, and two
 // outcomes are compared as a developer would. The whole round trip on a real kernel is in
 // test/kernel/repro.test.ts.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -10,7 +12,7 @@ import { BUILTIN_FAULTS } from '../../../main/core/faults/catalog.js';
 import { loadLabFile, parseLab } from '../../../main/core/lab/loader.js';
 import { compareEnvironments } from '../../../main/core/repro/environment.js';
 import { compareOutcomes } from '../../../main/core/repro/outcome.js';
-import { flattenLab, sha256 } from '../../../main/core/repro/report.js';
+import { flattenLab, latestCaptures, REPORT_CAPTURE_LIMIT, sha256 } from '../../../main/core/repro/report.js';
 import { CannotReplayError, checkPins, readRepro, ReproFileError } from '../../../main/core/repro/replay.js';
 import { imageTag, NODE_IMAGE_REPO } from '../../../main/core/docker/images.js';
 import { defined, loadLab, ROOT } from './helpers.js';
@@ -152,5 +154,28 @@ describe('compareEnvironments', () => {
       'modules loaded then and not now: ipip',
       'server2: net.ipv4.conf.all.rp_filter was 0, now 1',
     ]);
+  });
+});
+
+describe('latestCaptures', () => {
+  it("carries the pcap files of the lab's latest capture folder, and nothing of other labs", async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-captures-'));
+    const folder = (lab: string, name: string) => {
+      const dir = path.join(stateDir, 'captures', lab, name);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    writeFileSync(path.join(folder('tun-arptables', '2026-12-01T13-00-00-000Z'), 'client-any.pcap'), 'old');
+    const latest = folder('tun-arptables', '2026-12-01T14-00-00-000Z');
+    writeFileSync(path.join(latest, 'server1-any.pcap'), 'director');
+    writeFileSync(path.join(latest, 'client-eth0.pcap'), 'client');
+    writeFileSync(path.join(folder('tun-sysctl', '2026-12-01T15-00-00-000Z'), 'lvs-any.pcap'), 'other lab');
+    expect(await latestCaptures(stateDir, 'tun-arptables')).toEqual([
+      { fileName: 'client-eth0.pcap', base64: Buffer.from('client').toString('base64') },
+      { fileName: 'server1-any.pcap', base64: Buffer.from('director').toString('base64') },
+    ]);
+    expect(await latestCaptures(stateDir, 'tun-cross-subnet')).toEqual([]);
+    writeFileSync(path.join(latest, 'big.pcap'), Buffer.alloc(REPORT_CAPTURE_LIMIT));
+    await expect(latestCaptures(stateDir, 'tun-arptables')).rejects.toThrow('more than a repro carries');
   });
 });

@@ -1,6 +1,8 @@
 // The topology as SVG: network segments, the nodes' links to them, and the nodes.
 import type { LabDetail } from '../../../../shared/api.js';
 import type { LabInstanceStatus } from '../../../../shared/status.js';
+import type { LiveFlow } from '../../stores/flow-store.js';
+import { TopologyFlow } from './TopologyFlow.js';
 import { TopologyNode } from './TopologyNode.js';
 import type { TopologyLayout } from './topology-layout.js';
 
@@ -10,9 +12,17 @@ export interface TopologyDiagramProps {
   instance: LabInstanceStatus | null;
   /** Natural size (zoomed) rather than fitted to the column. */
   natural?: boolean;
+  /** Live traffic from the counters, while the probe or a capture runs. */
+  flow?: LiveFlow | null;
 }
 
-export function TopologyDiagram({ detail, layout, instance, natural = false }: TopologyDiagramProps) {
+export function TopologyDiagram({
+  detail,
+  layout,
+  instance,
+  natural = false,
+  flow = null,
+}: TopologyDiagramProps) {
   return (
     <svg
       viewBox={`0 0 ${layout.width} ${layout.height}`}
@@ -49,6 +59,7 @@ export function TopologyDiagram({ detail, layout, instance, natural = false }: T
           status={instance?.nodes.find((n) => n.name === node.node.name)}
         />
       ))}
+      {flow === null ? null : <TopologyFlow layout={layout} flow={flow} />}
     </svg>
   );
 }
