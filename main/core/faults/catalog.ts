@@ -9,7 +9,7 @@ export const FAULT_STATE_ROOT = '/run/lvs-lab/faults';
 
 const BUILTIN: readonly LabFault[] = [
   {
-    id: 'rp-filter-strict',
+    id: 'rp-filter',
     title: 'rp_filter strict on tunl0 and all',
     symptom:
       "Requests the director sends to this real server get no answer: a tunnelled request arrives on tunl0 from the client's address, the route back to the client leaves by another interface, and strict reverse-path filtering drops it.",

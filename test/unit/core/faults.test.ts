@@ -44,7 +44,7 @@ describe('the shipped faults', () => {
     const ids = BUILTIN_FAULTS.map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([
-      'rp-filter-strict',
+      'rp-filter',
       'vip-removed',
       'tunl0-down',
       'arp-flux',
@@ -58,7 +58,7 @@ describe('the shipped faults', () => {
   it('apply by role: a real server takes the tunnel faults, the director persistence, the client none', () => {
     const ids = (name: string) =>
       faultsForNode(lab, defined(lab.nodes.find((n) => n.name === name))).map((e) => e.fault.id);
-    expect(ids('server2')).toContain('rp-filter-strict');
+    expect(ids('server2')).toContain('rp-filter');
     expect(ids('server2')).not.toContain('persistence');
     expect(ids('server1')).toEqual(['persistence']);
     expect(ids('client')).toEqual([]);
@@ -78,7 +78,7 @@ describe('resolveFault', () => {
       'lab tun-arptables has no node "server9" (nodes: server1, server2, server3, client)',
     );
     expect(() => resolveFault(lab, 'server2', 'tunnel-down')).toThrow(
-      /no fault "tunnel-down" \(faults for server2: rp-filter-strict, vip-removed, tunl0-down,/,
+      /no fault "tunnel-down" \(faults for server2: rp-filter, vip-removed, tunl0-down,/,
     );
     expect(() => resolveFault(lab, 'server2', 'persistence')).toThrow(
       'fault persistence is for a director, and server2 is the realserver',

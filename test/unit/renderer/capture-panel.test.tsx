@@ -27,6 +27,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** Shows the panel and starts a capture on one node, as a person would. */
+async function captureOn(node: string) {
+  render(<CapturePanel labId="tun-arptables" detail={arptablesDetail} running={true} />);
+  fireEvent.click(screen.getByRole('checkbox', { name: node }));
+  fireEvent.click(screen.getByRole('button', { name: 'Capture' }));
+  await settle();
+}
+
 const settle = () =>
   act(async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -110,10 +118,7 @@ describe('the Packets panel', () => {
   });
 
   it('shows the timeline with the IPIP outer header apart, and marks one connection when a packet is clicked', async () => {
-    render(<CapturePanel labId="tun-arptables" detail={arptablesDetail} running={true} />);
-    fireEvent.click(screen.getByRole('checkbox', { name: 'server1' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Capture' }));
-    await settle();
+    await captureOn('server1');
     act(() => {
       useCaptureStore.getState().finish(RESULT);
     });
@@ -134,10 +139,7 @@ describe('the Packets panel', () => {
       fileName: `tun-arptables-x-${fileName}`,
       base64: 'AAEC',
     }));
-    render(<CapturePanel labId="tun-arptables" detail={arptablesDetail} running={true} />);
-    fireEvent.click(screen.getByRole('checkbox', { name: 'server1' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Capture' }));
-    await settle();
+    await captureOn('server1');
     act(() => {
       useCaptureStore.getState().finish(RESULT);
     });
@@ -148,10 +150,7 @@ describe('the Packets panel', () => {
   });
 
   it("ignores another capture's end, and says why one failed", async () => {
-    render(<CapturePanel labId="tun-arptables" detail={arptablesDetail} running={true} />);
-    fireEvent.click(screen.getByRole('checkbox', { name: 'client' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Capture' }));
-    await settle();
+    await captureOn('client');
     act(() => {
       useCaptureStore.getState().finish({ ...RESULT, captureId: 'someone-else' });
     });

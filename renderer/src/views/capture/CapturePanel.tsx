@@ -4,7 +4,7 @@
 // frames' MAC addresses. Clicking a packet marks every packet of its connection, so that one
 // request can be followed through the director, the tunnel and back around it.
 import { useMemo, useState } from 'react';
-import type { LabDetail } from '../../../../shared/api.js';
+import type { LabPanelProps } from '../lab/panel-props.js';
 import type { TimelineEntry } from '../../../../shared/capture.js';
 import { useCaptureStore } from '../../stores/capture-store.js';
 import { ErrorNotice } from '../common/ErrorNotice.js';
@@ -13,15 +13,7 @@ import { downloadFile } from '../common/download.js';
 import { CaptureTargets } from './CaptureTargets.js';
 import { connectionOf, TimelineRow } from './TimelineRow.js';
 
-export function CapturePanel({
-  labId,
-  detail,
-  running,
-}: {
-  labId: string;
-  detail: LabDetail;
-  running: boolean;
-}) {
+export function CapturePanel({ labId, detail, running }: LabPanelProps) {
   const captureId = useCaptureStore((s) => s.captureId);
   const result = useCaptureStore((s) => s.result);
   const error = useCaptureStore((s) => s.error);

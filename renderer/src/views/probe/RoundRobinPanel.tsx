@@ -1,7 +1,7 @@
 // The live round-robin panel: requests from the client to the VIP, and which real server
 // answered each, against the split the scheduler aims for.
 import { useEffect, useMemo } from 'react';
-import type { LabDetail } from '../../../../shared/api.js';
+import type { LabPanelProps } from '../lab/panel-props.js';
 import { useIpvsStore } from '../../stores/ipvs-store.js';
 import { expectedForLab, latencyPercentiles, rollingRate } from '../../stores/probe-stats.js';
 import { useProbeStore } from '../../stores/probe-store.js';
@@ -13,15 +13,7 @@ import { ResponseStrip, STRIP_LENGTH } from './ResponseStrip.js';
 import { ServerShares } from './ServerShares.js';
 import { serverColorClasses } from './server-colors.js';
 
-export function RoundRobinPanel({
-  labId,
-  detail,
-  running,
-}: {
-  labId: string;
-  detail: LabDetail;
-  running: boolean;
-}) {
+export function RoundRobinPanel({ labId, detail, running }: LabPanelProps) {
   const version = useProbeStore((s) => s.version);
   const samples = useProbeStore((s) => s.samples);
   const phase = useProbeStore((s) => s.phase);

@@ -1,5 +1,5 @@
 // A terminal per node, as tabs, and the Host tab: a shell on the machine running LVS Lab.
-import type { LabDetail } from '../../../../shared/api.js';
+import type { LabPanelProps } from '../lab/panel-props.js';
 import { useTerminalsStore } from '../../stores/terminals-store.js';
 import { HOST_TERMINAL } from '../../terminal/terminal-registry.js';
 import { HostTerminalArea, useHostTerminalTab } from './HostTerminal.js';
@@ -9,15 +9,7 @@ import { FaultMenu } from '../faults/FaultMenu.js';
 import { TerminalStatusBar } from './TerminalStatusBar.js';
 import { TerminalTabs } from './TerminalTabs.js';
 
-export function TerminalsPanel({
-  labId,
-  detail,
-  running,
-}: {
-  labId: string;
-  detail: LabDetail;
-  running: boolean;
-}) {
+export function TerminalsPanel({ labId, detail, running }: LabPanelProps) {
   const activeNode = useTerminalsStore((s) => s.activeNode);
   const searchOpen = useTerminalsStore((s) => s.searchOpen);
   const hasSession = useTerminalsStore((s) => activeNode !== null && s.sessions[activeNode] !== undefined);
