@@ -11,6 +11,7 @@ import type { Lab } from '../lab/model.js';
 import type { TimelineEntry } from '../../../shared/capture.js';
 import { decodeFrame } from './decode.js';
 import { PcapError, readPcap, type PcapFile } from './pcap.js';
+import { startTcpdump } from './tcpdump.js';
 
 export interface CaptureTarget {
   node: string;
@@ -68,17 +69,13 @@ function fileFor(id: string, target: CaptureTarget): string {
   return `/tmp/lvs-capture-${id}-${target.iface}.pcap`;
 }
 
-/** Starts tcpdump in the background, bounded by `timeout`, and returns once it listens. */
 function startScript(file: string, target: CaptureTarget, limits: CaptureLimits): string {
   // A little beyond the capture's own length: the stop normally comes first, this is the backstop.
-  const backstop = limits.seconds + 15;
-  return [
-    `rm -f ${file} ${file}.err`,
-    `timeout ${backstop} tcpdump -i ${target.iface} -nn -U -s ${SNAP_LENGTH} -c ${limits.count} -w ${file} 2>${file}.err &`,
-    `echo $! >${file}.pid`,
-    `i=0; until grep -q 'listening on' ${file}.err 2>/dev/null || [ $i -ge 30 ]; do sleep 0.1; i=$((i + 1)); done`,
-    `grep -q 'listening on' ${file}.err || { cat ${file}.err >&2; exit 3; }`,
-  ].join('\n');
+  return startTcpdump(
+    file,
+    `-i ${target.iface} -nn -U -s ${SNAP_LENGTH} -c ${limits.count} -w ${file}`,
+    limits.seconds + 15,
+  );
 }
 
 /** Stops the capture (tcpdump flushes on SIGINT) and prints the file as base64. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecResult } from '../docker/exec.js';
 import { shellQuote } from '../parsers/index.js';
+import { startTcpdump } from '../capture/tcpdump.js';
 
 export interface ReplyFrame {
   /** The sender's MAC address on the capturing host's link, when the capture shows it. */
@@ -31,21 +32,14 @@ export type CaptureExec = (node: string, script: string, timeoutMs: number) => P
 
 /** Longest a capture may run, whatever happens to the scripts that stop it. */
 const CAPTURE_LIMIT_SECONDS = 60;
-/** How long tcpdump gets to attach to its interfaces (polled, 0.1 s at a time). */
-const ATTACH_POLLS = 30;
 
-/**
- * Shell that starts tcpdump in the background (bounded by `timeout`), writing text to
- * `file`, and returns once it listens. Its pid goes to `file.pid`.
- */
+/** tcpdump's text lines (with link-layer headers) of one direction, to `file`. */
 function startCapture(file: string, filter: string, direction: 'in' | 'out'): string {
-  return [
-    `rm -f ${file} ${file}.err`,
-    `timeout ${CAPTURE_LIMIT_SECONDS} tcpdump -i any -e -nn -l -Q ${direction} ${shellQuote(filter)} >${file} 2>${file}.err &`,
-    `echo $! >${file}.pid`,
-    `i=0; until grep -q 'listening on' ${file}.err 2>/dev/null || [ $i -ge ${ATTACH_POLLS} ]; do sleep 0.1; i=$((i + 1)); done`,
-    `grep -q 'listening on' ${file}.err || { cat ${file}.err >&2; exit 3; }`,
-  ].join('\n');
+  return startTcpdump(
+    file,
+    `-i any -e -nn -l -Q ${direction} ${shellQuote(filter)} >${file}`,
+    CAPTURE_LIMIT_SECONDS,
+  );
 }
 
 /** Shell that stops the capture started with `file` and prints what it saw. */
