@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stepResult } from '../../main/cli/format.js';
 import { connectEngine } from '../../main/core/docker/engine.js';
 import { LabService } from '../../main/core/lab-service.js';
-import { nodesWithRole, serviceUrl, type Lab } from '../../main/core/lab/model.js';
+import { serviceUrl, type Lab } from '../../main/core/lab/model.js';
 import { defaultPaths } from '../../main/core/paths.js';
-import { attribute, curlSamplesScript, parseCurlSamples } from '../../main/core/parsers/index.js';
+import { probeRound } from '../../main/core/repro/outcome.js';
 import { parseTargets, runCapture, timeline } from '../../main/core/capture/capture.js';
 import { runLiveProbe } from '../../main/core/probe/live.js';
 
@@ -46,11 +46,7 @@ async function exec(node: string, script: string) {
 
 /** Who answered each of `count` requests from the client: a real server, or "failed". */
 async function answers(count: number, timeoutSeconds = 1): Promise<string[]> {
-  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
-  const result = await exec('client', curlSamplesScript(serviceUrl(lab), count, timeoutSeconds));
-  return attribute(parseCurlSamples(result.stdout), pages).map((s) =>
-    s.curlExit !== 0 || s.status === null ? 'failed' : (s.node ?? 'unknown'),
-  );
+  return (await probeRound(lab, service.nodeExec(LAB), count, timeoutSeconds)).sequence;
 }
 
 function expectAlternation(seen: string[]) {

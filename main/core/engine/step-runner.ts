@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { STDOUT_MATCH_FLAGS, type Check, type LabStep } from '../../../shared/lab-schema.js';
 import type { CheckResult, CommandResult, StepCheckResult, StepRunResult } from '../../../shared/results.js';
 import type { ExecResult } from '../docker/exec.js';
-import { director, nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
+import { director, nodesWithRole, realServerPages, serviceUrl, type Lab } from '../lab/model.js';
 import { evaluateHttp, evaluateStateCheck, type CaptureOutcome } from '../checks/evaluate.js';
 import { captureReplies } from '../checks/reply-capture.js';
 import { errorText } from '../errors.js';
@@ -199,7 +199,6 @@ async function runHttpCheck(
   exec: NodeExec,
 ): Promise<CheckResult> {
   const url = check.url ?? serviceUrl(lab);
-  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
   try {
     const budget = check.requests * (check.timeoutSeconds + 1) * 1000 + 10_000;
     const result = await exec(
@@ -207,7 +206,7 @@ async function runHttpCheck(
       curlSamplesScript(url, check.requests, check.timeoutSeconds),
       budget,
     );
-    return evaluateHttp(check, lab, attribute(parseCurlSamples(result.stdout), pages));
+    return evaluateHttp(check, lab, attribute(parseCurlSamples(result.stdout), realServerPages(lab)));
   } catch (error) {
     return {
       kind: check.kind,

@@ -56,6 +56,11 @@ export function primaryAddress(node: LabNodeModel): string {
   return iface.ip;
 }
 
+/** Each real server's page, by node: how an answer is told apart from another. */
+export function realServerPages(lab: Lab): Record<string, string> {
+  return Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
+}
+
 export function serviceUrl(lab: Lab): string {
   return lab.service.url ?? `http://${lab.service.vip}:${lab.service.port}/`;
 }

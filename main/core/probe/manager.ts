@@ -15,7 +15,7 @@ import type Docker from 'dockerode';
 import type { ProbeBatch, ProbeSample } from '../../../shared/api.js';
 import { DockerStreamDemuxer } from '../docker/demux.js';
 import { errorText, LabError } from '../errors.js';
-import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
+import { nodesWithRole, realServerPages, serviceUrl, type Lab } from '../lab/model.js';
 import type { LabRuntime } from '../runtime/lab-runtime.js';
 import {
   ProbeLineParser,
@@ -207,7 +207,7 @@ export class ProbeManager {
       owner,
       labId: lab.id,
       client: client.name,
-      pages: Object.fromEntries(lab.nodes.flatMap((n) => (n.page === undefined ? [] : [[n.name, n.page]]))),
+      pages: realServerPages(lab),
       maxRequests,
       stream: null,
       exec: null,

@@ -2,7 +2,7 @@
 // answered a round of requests from the client.
 import type { ReproOutcome } from '../../../shared/repro.js';
 import type { StepCheckResult } from '../../../shared/results.js';
-import { nodesWithRole, serviceUrl, type Lab } from '../lab/model.js';
+import { nodesWithRole, realServerPages, serviceUrl, type Lab } from '../lab/model.js';
 import { attribute, curlSamplesScript, parseCurlSamples } from '../parsers/index.js';
 import type { NodeExec } from '../engine/step-runner.js';
 
@@ -13,17 +13,16 @@ export async function probeRound(
   lab: Lab,
   exec: NodeExec,
   requests = PROBE_REQUESTS,
+  timeoutSeconds = 2,
 ): Promise<ReproOutcome['probe']> {
   const client = nodesWithRole(lab, 'client')[0]?.name;
   if (client === undefined) return { requests: 0, answers: {}, failures: 0, sequence: [] };
-  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
-  const timeoutSeconds = 2;
   const result = await exec(
     client,
     curlSamplesScript(serviceUrl(lab), requests, timeoutSeconds),
     requests * (timeoutSeconds + 1) * 1000 + 10_000,
   );
-  const sequence = attribute(parseCurlSamples(result.stdout), pages).map((s) =>
+  const sequence = attribute(parseCurlSamples(result.stdout), realServerPages(lab)).map((s) =>
     s.curlExit !== 0 || s.status === null ? 'failed' : (s.node ?? 'unknown'),
   );
   const answers: Record<string, number> = {};

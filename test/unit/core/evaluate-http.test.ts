@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, type Check } from '../../../shared/lab-schema.js';
 import { evaluateHttp } from '../../../main/core/checks/evaluate.js';
-import { nodesWithRole, type Lab } from '../../../main/core/lab/model.js';
+import { realServerPages, type Lab } from '../../../main/core/lab/model.js';
 import { attribute, parseCurlSamples } from '../../../main/core/parsers/index.js';
 import { loadLab } from './helpers.js';
 
@@ -24,7 +24,7 @@ type Answer = string | { status: number; body: string; exit?: number };
 
 /** The curl loop's output for these answers, one LVSLAB-SAMPLE line each. */
 function curlOutput(lab: Lab, answers: Answer[]): string {
-  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
+  const pages = realServerPages(lab);
   return answers
     .map((answer, i) => {
       const n = i + 1;
@@ -38,8 +38,11 @@ function curlOutput(lab: Lab, answers: Answer[]): string {
 }
 
 function run(lab: Lab, check: HttpCheck, answers: Answer[]) {
-  const pages = Object.fromEntries(nodesWithRole(lab, 'realserver').map((n) => [n.name, n.page ?? '']));
-  return evaluateHttp(check, lab, attribute(parseCurlSamples(curlOutput(lab, answers)), pages));
+  return evaluateHttp(
+    check,
+    lab,
+    attribute(parseCurlSamples(curlOutput(lab, answers)), realServerPages(lab)),
+  );
 }
 
 describe('rotation', () => {
