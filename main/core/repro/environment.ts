@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { ReproEnvironment } from '../../../shared/repro.js';
 import { director, type Lab } from '../lab/model.js';
 import type { NodeExec } from '../engine/step-runner.js';
+import { parseSysctl } from '../parsers/sysctl.js';
 
 const SYSCTLS = [
   'net.ipv4.ip_forward',
@@ -38,13 +39,7 @@ export async function readEnvironment(
     lab.nodes.map(async (node) => {
       // A key the node lacks (no tunl0 yet) is simply left out.
       const read = await exec(node.name, `sysctl -e ${SYSCTLS.join(' ')} 2>/dev/null`, 30_000);
-      sysctls[node.name] = Object.fromEntries(
-        read.stdout
-          .split('\n')
-          .map((line) => /^(\S+) = (.*)$/.exec(line.trim()))
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => [m[1] ?? '', m[2] ?? '']),
-      );
+      sysctls[node.name] = Object.fromEntries(parseSysctl(read.stdout).values);
     }),
   );
   return {
