@@ -25,8 +25,7 @@ function of(counters: FlowCounters, node: string) {
 
 describe('readFlowCounters', () => {
   it('counts the packets between the client and server2, and none at server3', async () => {
-    const { lab } = await service.running(LAB);
-    const before = await readFlowCounters(service.runtime, lab);
+    const before = await readFlowCounters(service.docker, await service.running(LAB));
     expect(before.nodes.map((n) => [n.node, n.error])).toEqual([
       ['server1', null],
       ['server2', null],
@@ -40,7 +39,7 @@ describe('readFlowCounters', () => {
       'client',
       'for i in 1 2 3 4 5; do curl -s -m 2 -o /dev/null http://172.25.88.2/; done',
     );
-    const after = await readFlowCounters(service.runtime, lab);
+    const after = await readFlowCounters(service.docker, await service.running(LAB));
     expect(Date.parse(after.at)).toBeGreaterThan(Date.parse(before.at));
     expect(of(after, 'server2').rxPackets - of(before, 'server2').rxPackets).toBeGreaterThanOrEqual(15);
     expect(of(after, 'server2').txPackets - of(before, 'server2').txPackets).toBeGreaterThanOrEqual(15);
@@ -50,9 +49,8 @@ describe('readFlowCounters', () => {
   });
 
   it('says which node could not be read', async () => {
-    const { lab } = await service.running(LAB);
     await (await service.runtime.nodeContainer(LAB, 'server3')).stop({ t: 0 });
-    const counters = await readFlowCounters(service.runtime, lab);
+    const counters = await readFlowCounters(service.docker, await service.running(LAB));
     expect(of(counters, 'server3').error).toMatch(/node server3 of lab tun-arptables is exited/);
     expect(of(counters, 'server2').error).toBeNull();
   });

@@ -168,8 +168,7 @@ export class ApiHandler {
         return { fileName: `${labId}-${stamp}.lvsrepro.yaml`, text: reportText(report) };
       },
       'ipvs.read': async (_owner, labId) => deps.readIpvs((await service.running(labId)).lab),
-      'flow.read': async (_owner, labId) =>
-        readFlowCounters(service.runtime, (await service.running(labId)).lab),
+      'flow.read': async (_owner, labId) => readFlowCounters(service.docker, await service.running(labId)),
       'terminal.open': (owner, args) => this.openOwned(owner, () => terminals.open(owner, args)),
       'terminal.openHost': (owner, size) => {
         if (!features.hostTerminal) {
