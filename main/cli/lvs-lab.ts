@@ -255,29 +255,22 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'probe': {
       const { lab } = await service.running(values.lab);
-      const abort = new AbortController();
-      const onInterrupt = () => {
-        abort.abort();
-      };
-      process.once('SIGINT', onInterrupt);
-      try {
-        const result = await runLiveProbe(
+      const result = await untilInterrupted((signal) =>
+        runLiveProbe(
           service.runtime,
           lab,
           {
             ratePerSecond: Number(values.rate ?? 20),
             durationSeconds: Number(values.duration ?? 10),
             json,
-            signal: abort.signal,
+            signal,
           },
           (line) => {
             console.log(line);
           },
-        );
-        return result.reason.startsWith('error') || result.stats.errors > 0 ? 1 : 0;
-      } finally {
-        process.off('SIGINT', onInterrupt);
-      }
+        ),
+      );
+      return result.reason.startsWith('error') || result.stats.errors > 0 ? 1 : 0;
     }
     case 'faults': {
       const list = await service.faults(values.lab);
@@ -306,27 +299,20 @@ export async function main(argv: string[]): Promise<number> {
         seconds: values.seconds === undefined ? CAPTURE_DEFAULTS.seconds : Number(values.seconds),
         count: values.count === undefined ? CAPTURE_DEFAULTS.count : Number(values.count),
       });
-      const abort = new AbortController();
-      const onInterrupt = () => {
-        abort.abort();
-      };
-      process.once('SIGINT', onInterrupt);
       if (!json) {
         process.stderr.write(
           `lvs-lab: capturing on ${targets.map((t) => `${t.node}:${t.iface}`).join(', ')} for ${limits.seconds} s ` +
             `(at most ${limits.count} packets each; Ctrl-C stops sooner)\n`,
         );
       }
-      try {
-        const files = await runCapture(service.nodeExec(lab.id), targets, limits, { signal: abort.signal });
-        const dir = await saveCaptures(paths.stateDir, lab.id, files);
-        const written = values.write === undefined ? [] : await writeCaptureFiles(values.write, files);
-        const entries = timeline(files);
-        out({ dir, written, timeline: entries }, () => show.captureTimeline(entries, dir, written));
-        return 0;
-      } finally {
-        process.off('SIGINT', onInterrupt);
-      }
+      const files = await untilInterrupted((signal) =>
+        runCapture(service.nodeExec(lab.id), targets, limits, { signal }),
+      );
+      const dir = await saveCaptures(paths.stateDir, lab.id, files);
+      const written = values.write === undefined ? [] : await writeCaptureFiles(values.write, files);
+      const entries = timeline(files);
+      out({ dir, written, timeline: entries }, () => show.captureTimeline(entries, dir, written));
+      return 0;
     }
     case 'report': {
       const report = await buildReport(service, {
@@ -398,6 +384,20 @@ export async function main(argv: string[]): Promise<number> {
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Runs work that Ctrl-C ends early (through its signal) rather than killing the command. */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onInterrupt = () => {
+    abort.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
 }
 
