@@ -2,29 +2,18 @@
 // Docker Engine inside), driven through DOCKER_HOST by the same LabService users run. Each lab: up, every step applied with its
 // checks passing, the lab's extra proof, then down leaving nothing. The bug reproductions
 // (labs/repro/) assert their symptom through their own checks.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Check } from '../../shared/lab-schema.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
 import { stepResult } from '../../main/cli/format.js';
-import { connectEngine } from '../../main/core/docker/engine.js';
 import { LABEL, labelFilter } from '../../main/core/docker/labels.js';
-import { LabService } from '../../main/core/lab-service.js';
 import { nodesWithRole, type Lab } from '../../main/core/lab/model.js';
-import { defaultPaths } from '../../main/core/paths.js';
 import { runChecks } from '../../main/core/engine/step-runner.js';
+import { kernelLabService } from './service.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-// The same code path as a user's: DOCKER_HOST names the engine.
-process.env.DOCKER_HOST = inject('kernelDockerHost');
-const docker = connectEngine();
-const service = new LabService(
-  { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-')) },
-  docker,
-);
+const service = kernelLabService('labs');
+const docker = service.docker;
 const timings: [string, number][] = [];
 
 afterAll(() => {

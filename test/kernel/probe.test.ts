@@ -2,26 +2,16 @@
 // inside): tun-arptables with every step applied, then lvs-probe in the client against the VIP.
 // With rr the answers alternate strictly between the real servers, and the director's counters
 // show the LVS-TUN asymmetry: requests in, no packets out, while the real servers send replies.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpvsView, ProbeSample } from '../../shared/api.js';
-import { connectEngine } from '../../main/core/docker/engine.js';
-import { LabService } from '../../main/core/lab-service.js';
 import type { Lab } from '../../main/core/lab/model.js';
-import { defaultPaths } from '../../main/core/paths.js';
 import { readIpvsView } from '../../main/core/probe/ipvs-view.js';
 import { expectationFor, runLiveProbe } from '../../main/core/probe/live.js';
 import { ProbeManager } from '../../main/core/probe/manager.js';
 import { ProbeStats } from '../../main/core/probe/stats.js';
+import { kernelLabService } from './service.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-process.env.DOCKER_HOST = inject('kernelDockerHost');
-const service = new LabService(
-  { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-probe-')) },
-  connectEngine(),
-);
+const service = kernelLabService('probe');
 const LAB_ID = 'tun-arptables';
 let lab: Lab;
 

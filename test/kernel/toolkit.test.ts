@@ -5,25 +5,15 @@
 // wire, the client's route cache), and its fix brings back the strict round robin. The faults run
 // one after another on the same lab, so each test also proves that the fix before it left
 // nothing behind.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepResult } from '../../main/cli/format.js';
-import { connectEngine } from '../../main/core/docker/engine.js';
-import { LabService } from '../../main/core/lab-service.js';
 import { serviceUrl, type Lab } from '../../main/core/lab/model.js';
-import { defaultPaths } from '../../main/core/paths.js';
 import { probeRound } from '../../main/core/repro/outcome.js';
 import { parseTargets, runCapture, timeline } from '../../main/core/capture/capture.js';
 import { runLiveProbe } from '../../main/core/probe/live.js';
+import { kernelLabService } from './service.js';
 
-process.env.DOCKER_HOST = inject('kernelDockerHost');
-const root = path.resolve(import.meta.dirname, '../..');
-const service = new LabService(
-  { ...defaultPaths(root), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-kernel-faults-')) },
-  connectEngine(),
-);
+const service = kernelLabService('toolkit');
 const LAB = 'tun-arptables';
 let lab: Lab;
 
