@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// No test reads or writes the user's own labs folder: each run gets an empty one of its own.
+const env = { LVS_LAB_USER_LABS: mkdtempSync(path.join(os.tmpdir(), 'lvslab-user-labs-')) };
 
 // One runner, one project per tier. Files run one at a time: the Docker and kernel tiers share
 // one engine and the labs' fixed subnets, so two files must never start the same lab at once.
@@ -13,6 +19,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          env,
         },
       },
       {
@@ -20,6 +27,7 @@ export default defineConfig({
           name: 'docker',
           include: ['test/docker/**/*.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },
@@ -29,6 +37,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 180_000,
           hookTimeout: 300_000,
         },
@@ -38,6 +47,7 @@ export default defineConfig({
           name: 'kernel',
           include: ['test/kernel/**/*.test.ts'],
           environment: 'node',
+          env,
           globalSetup: ['test/kernel/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,

@@ -4,6 +4,10 @@
 export const REQUEST_NAMES = [
   'labs.list',
   'labs.get',
+  'labs.copy',
+  'labs.import',
+  'labs.export',
+  'labs.remove',
   'engine.preflight',
   'lab.status',
   'lab.up',
@@ -43,6 +47,7 @@ export const EVENT_NAMES = [
   'probe.samples',
   'probe.end',
   'lab.changed',
+  'labs.changed',
   'engine.changed',
   'capture.done',
 ] as const;

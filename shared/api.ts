@@ -21,8 +21,20 @@ export interface LabSummary {
   steps: number;
   /** For a bug reproduction or variation: the lab it extends. */
   base?: string;
-  /** Set when the file does not load: what is wrong and where. */
+  /** Shipped with LVS Lab (read-only), or in the user's labs folder (a trainer's, imported or copied). */
+  source: LabSource;
+  /** Set when the file does not load: what is wrong and where, one `file:line:column: …` per line. */
   error?: string;
+  /** LVS lint: likely mistakes that do not stop the lab from loading, each `file:line:column: …`. */
+  warnings?: string[];
+}
+
+export type LabSource = 'builtin' | 'user';
+
+/** A lab bundle (.lvslab) as it crosses the boundary: a browser upload, or a download. */
+export interface BundleFile {
+  fileName: string;
+  base64: string;
 }
 
 export interface StepProgress {
@@ -157,6 +169,14 @@ export interface AppFeatures {
 export interface ApiRequests {
   'labs.list': { args: []; result: LabSummary[] };
   'labs.get': { args: [labId: string]; result: LabDetail };
+  /** "Make my own copy": writes the lab into the user's labs folder under a new id. */
+  'labs.copy': { args: [labId: string]; result: LabSummary };
+  /** Imports a bundle into the user's labs folder; nothing is run, a bad bundle writes nothing. */
+  'labs.import': { args: [bundle: BundleFile]; result: LabSummary };
+  /** A lab as a bundle to hand to students. */
+  'labs.export': { args: [labId: string]; result: BundleFile };
+  /** Removes a lab from the user's labs folder (shipped labs cannot be removed). */
+  'labs.remove': { args: [labId: string]; result: null };
   'engine.preflight': { args: []; result: PreflightReport };
   'lab.status': { args: []; result: LabInstanceStatus[] };
   'lab.up': { args: [labId: string]; result: LabInstanceStatus };
@@ -226,6 +246,8 @@ export interface ApiEvents {
   'probe.samples': [batch: ProbeBatch];
   'probe.end': [probeId: string, reason: string];
   'lab.changed': [status: LabInstanceStatus[]];
+  /** A file in the user's labs folder changed (the authoring loop): the labs, read again. */
+  'labs.changed': [labs: LabSummary[]];
   'engine.changed': [info: EngineInfo];
   /** A capture ended (its time, its packets, a stop, or an error), to the one that started it. */
   'capture.done': [result: CaptureResult];
@@ -268,6 +290,19 @@ const size = z.number().int().min(1).max(1000);
 export const requestArgs: { [N in RequestName]: z.ZodType<ApiRequests[N]['args']> } = {
   'labs.list': z.tuple([]),
   'labs.get': z.tuple([id]),
+  'labs.copy': z.tuple([id]),
+  'labs.import': z.tuple([
+    z.strictObject({
+      fileName: z.string().min(1).max(200),
+      // A bundle is at most MAX_BUNDLE_BYTES (4 MiB); base64 makes it a third longer.
+      base64: z
+        .string()
+        .max(6_000_000)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    }),
+  ]),
+  'labs.export': z.tuple([id]),
+  'labs.remove': z.tuple([id]),
   'engine.preflight': z.tuple([]),
   'lab.status': z.tuple([]),
   'lab.up': z.tuple([id]),

@@ -46,6 +46,35 @@ const network = z.strictObject({
   description: z.string().optional(),
 });
 
+/** A path inside the lab's folder, as a bundle may hold it: plain relative segments only. */
+const assetPath = z
+  .string()
+  .max(200)
+  .regex(/^(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*$/, {
+    message: 'expected a path inside the lab\'s folder such as files/motd.txt (no "..", no leading /)',
+  });
+
+/** A file the lab places in a node before it starts: a page, a script, a config. */
+const nodeFile = z.strictObject({
+  // Relative to the lab file; packed with it into a bundle.
+  source: assetPath,
+  // Where in the node, an absolute path.
+  target: z
+    .string()
+    .max(200)
+    .regex(/^\/(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]+$/, {
+      message: 'expected an absolute path in the node such as /etc/motd (no "..")',
+    })
+    .refine((target) => !/^\/(proc|sys|dev)(\/|$)/.test(target), {
+      message: "/proc, /sys and /dev are the kernel's: set sysctls with `sysctls:` instead",
+    }),
+  // Octal, as chmod takes it.
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, { message: 'expected an octal mode such as "0644" or "0755"' })
+    .default('0644'),
+});
+
 const node = z.strictObject({
   name,
   role: z.enum(ROLES),
@@ -60,6 +89,7 @@ const node = z.strictObject({
   // Applied when the container is created, so a lab can start from a known kernel state
   // (for example strict rp_filter as on RHEL) whatever the Docker host's defaults are.
   sysctls: z.record(z.string().regex(/^net\.[a-z0-9_.-]+$/), z.union([z.string(), z.number()])).optional(),
+  files: z.array(nodeFile).optional(),
 });
 
 const service = z.strictObject({
@@ -103,8 +133,15 @@ const httpExpect = z
     message: 'say what to expect: rotation, counts or failuresAtLeast',
   });
 
+/**
+ * Set on a check that legitimately passes before its step is applied (it guards against a
+ * regression rather than proving the step): `lvs-lab test` then does not report it as weak.
+ */
+const holdsBefore = { holdsBefore: z.boolean().optional() };
+
 export const checkSchema = z.discriminatedUnion('kind', [
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('address'),
     node: nodeRef,
     device: z.string().min(1),
@@ -112,17 +149,20 @@ export const checkSchema = z.discriminatedUnion('kind', [
     prefix: z.number().int().min(0).max(32).optional(),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('link'),
     node: nodeRef,
     device: z.string().min(1),
     up: z.boolean().default(true),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('ipvs-service'),
     node: directorRef,
     scheduler: z.enum(SCHEDULERS).optional(),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('ipvs-realserver'),
     node: directorRef,
     server: z.union([nodeRef, ipv4]),
@@ -132,12 +172,14 @@ export const checkSchema = z.discriminatedUnion('kind', [
     absent: z.boolean().default(false),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('sysctl'),
     node: nodeRef,
     key: z.string().regex(/^[a-z0-9_.-]+$/),
     equals: z.union([z.number(), z.string()]),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('arptables'),
     node: nodeRef,
     chain: z.enum(['INPUT', 'OUTPUT']),
@@ -147,6 +189,7 @@ export const checkSchema = z.discriminatedUnion('kind', [
     mangleIpSource: ipv4.optional(),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('route'),
     node: nodeRef,
     destination: z.union([z.literal('default'), cidr, ipv4]),
@@ -154,12 +197,14 @@ export const checkSchema = z.discriminatedUnion('kind', [
     device: z.string().optional(),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('neighbour'),
     node: nodeRef,
     address: ipv4.optional(), // defaults to the VIP
     owner: nodeRef, // whose MAC address the entry must hold
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('http'),
     from: nodeRef,
     url: z.url({ protocol: /^https?$/ }).optional(),
@@ -168,13 +213,17 @@ export const checkSchema = z.discriminatedUnion('kind', [
     expect: httpExpect,
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('replies-bypass-director'),
     node: directorRef,
     // Who sends the requests whose replies are watched; default the lab's first client.
     from: nodeRef.optional(),
     requests: z.number().int().min(1).max(50).default(6),
+    // A reproduction's symptom: the check passes when the replies do go back through the director.
+    viaDirector: z.boolean().default(false),
   }),
   z.strictObject({
+    ...holdsBefore,
     kind: z.literal('command'),
     node: nodeRef,
     run: z.string().min(1),
@@ -220,6 +269,8 @@ export const labSchema = z.strictObject({
   title: z.string().min(1),
   summary: z.string().min(1),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  // Who wrote the lab: shown in the picker and written into a bundle's manifest.
+  author: z.string().min(1).max(200).optional(),
   seed: z.strictObject({
     document: z.string().min(1),
     section: z.string().optional(),
@@ -244,6 +295,7 @@ export const derivedLabSchema = z.strictObject({
   title: z.string().min(1),
   summary: z.string().min(1),
   difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  author: labSchema.shape.author,
   seed: labSchema.shape.seed,
   departures: labSchema.shape.departures,
   /** The base lab: an id in the labs folder, or a path relative to this file that stays inside that folder. */
@@ -261,6 +313,7 @@ export const CHECK_KINDS = checkSchema.options.map((option) => option.shape.kind
 export type LabFile = z.infer<typeof labSchema>;
 export type LabNetwork = LabFile['networks'][number];
 export type LabNode = LabFile['nodes'][number];
+export type LabNodeFile = NonNullable<LabNode['files']>[number];
 export type LabService = LabFile['service'];
 export type LabStep = LabFile['steps'][number];
 export type LabFault = z.infer<typeof faultSchema>;

@@ -26,6 +26,10 @@ export interface LabInstanceStatus {
   instance: string;
   source: string;
   sourceHash: string;
+  /** What the lab was created from (networks, nodes, service): steps can change, this cannot. */
+  topologyHash: string;
+  /** The lab file's networks, nodes or service changed since the lab started: a restart applies them. */
+  topologyChanged?: boolean;
   startedAt: string;
   nodes: NodeStatus[];
   networks: NetworkStatus[];

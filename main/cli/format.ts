@@ -26,14 +26,21 @@ export function progressLine(e: ProgressEvent): string {
   return `${dim(`[${e.phase}]`)} ${e.name} ${state}${fraction}${e.message ? dim(` ${e.message}`) : ''}\n`;
 }
 
-export function labList(labs: LabSummary[]): string {
-  return labs
-    .map((l) =>
-      l.error
-        ? `${red(l.id)}  ${red('does not load:')}\n${l.error}`
-        : `${bold(l.id)}  ${l.title}\n  ${l.difficulty}, ${l.steps} steps, ${l.base ? `builds on ${l.base}` : `follows ${l.seed}`}\n  ${dim(l.summary)}`,
-    )
-    .join('\n\n');
+export function labList(labs: LabSummary[], userLabsDir: string): string {
+  const one = (l: LabSummary) =>
+    l.error
+      ? `${red(l.id)}  ${red('does not load:')}\n${l.error}`
+      : `${bold(l.id)}  ${l.title}\n  ${l.difficulty}, ${l.steps} steps, ${l.base ? `builds on ${l.base}` : `follows ${l.seed}`}` +
+        `${l.warnings ? `, ${yellow(`${l.warnings.length} lint warning(s)`)}` : ''}\n  ${dim(l.summary)}`;
+  const builtin = labs.filter((l) => l.source === 'builtin').map(one);
+  const user = labs.filter((l) => l.source === 'user').map(one);
+  return [
+    ...builtin,
+    bold(`Your labs (${userLabsDir})`),
+    ...(user.length > 0
+      ? user
+      : [dim('  none yet: lvs-lab copy LAB, lvs-lab import X.lvslab, or write a lab file there')]),
+  ].join('\n\n');
 }
 
 export function preflight(report: PreflightReport): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProgressEvent } from '../../shared/progress.js';
-import { formatIssue, LabLoadError, loadLabFile } from '../core/lab/loader.js';
+import { LabLoadError } from '../core/lab/loader.js';
 import { LabService } from '../core/lab-service.js';
 import { defaultPaths, resourceRoot } from '../core/paths.js';
 import { errorText, LabError } from '../core/errors.js';
@@ -37,6 +37,8 @@ import {
 import { buildReport, engineLabel, lvsLabVersion, reportText } from '../core/repro/report.js';
 import { CannotReplayError, readRepro, replay, ReproFileError } from '../core/repro/replay.js';
 import { attachShell } from './shell.js';
+import { isTrainerCommand, trainerCommand, TrainerUsageError } from './trainer.js';
+import { BundleError } from '../core/bundle/bundle-file.js';
 import * as show from './format.js';
 
 const USAGE = `Usage: lvs-lab <command> [options]
@@ -46,7 +48,25 @@ Commands:
   serve [--lab ID] [--port N] the app in your browser: prints an address on 127.0.0.1 with an
                              access token; --lab starts that lab first if it is not running
       --host-terminal        add the Host tab: a shell on this machine, as you (off by default)
-  validate FILE...           check lab files; errors name the file, line and field
+  validate FILE...           check lab files; errors name the file, line and field; LVS lint
+                             warnings (likely LVS-TUN mistakes) are shown too
+  lint FILE...               the same, failing on warnings as well (for a trainer's CI)
+  schema [-o FILE]           the lab format as a JSON Schema, for editors (see labs/README.md)
+  dev FILE                   the authoring loop: at each save, what is wrong with the file (with
+                             its line); a running lab takes new steps and checks at once, and a
+                             changed topology offers a restart (press r)
+  test LAB|FILE|BUNDLE [--keep]
+                             a lab's CI: up from scratch, each step's checks must fail before the
+                             step and pass after it, a round of requests, down. Exit 0 pass,
+                             1 fail (weak checks too), 4 the engine lacks a kernel feature
+  copy LAB                   make your own copy of a lab, in your labs folder
+  remove LAB                 remove one of your labs
+  pack FILE|DIR [-o X.lvslab] [--author NAME]
+                             a lab (its file, its base, its files) as one bundle to share
+  export LAB [-o FILE]       pack a lab by its id
+  import X.lvslab|DIR|GIT-URL[@ref]
+                             add a lab to your labs folder; nothing in it runs, and a bundle that
+                             is unsafe or does not validate is refused, with nothing written
   image [--copy-to URL]      build the lab node image if needed and print its tag; --copy-to
                              copies it to another engine (one without a registry)
   preflight                  can this Docker Engine run LVS-TUN labs? what is missing, and the fix
@@ -117,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       seconds: { type: 'string' },
       count: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      author: { type: 'string' },
       pcaps: { type: 'boolean', default: false },
       'host-terminal': { type: 'boolean', default: false },
       'allow-lab-bridging': { type: 'boolean', default: false },
@@ -137,7 +158,6 @@ export async function main(argv: string[]): Promise<number> {
     if (!json) process.stderr.write(show.progressLine(event));
   };
 
-  if (command === 'validate') return validate(args, json);
   const paths = defaultPaths();
   const host = connectEngine();
   const kernel = new BuiltinKernel(host, {
@@ -149,6 +169,14 @@ export async function main(argv: string[]): Promise<number> {
   });
   if (command === 'engine') return engineCommand(args[0], kernel, json, progress);
   const choice = parseEngineChoice(values.engine);
+  if (isTrainerCommand(command)) {
+    const connect = async () => {
+      const engine = await engineFor(command, choice, host, kernel, json, progress);
+      return { service: new LabService(paths, engine.docker), engineName: engine.name };
+    };
+    const options = { json, output: values.output, author: values.author, keep: values.keep };
+    return trainerCommand(command, args, options, paths, connect);
+  }
   if (command === 'serve') {
     // The app's own setting (its Engine panel) when the command line names none.
     const serveChoice =
@@ -178,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'list': {
       const labs = await service.listLabs();
-      out(labs, () => show.labList(labs));
+      out(labs, () => show.labList(labs, paths.userLabsDir));
       return labs.some((l) => l.error) ? 1 : 0;
     }
     case 'image': {
@@ -481,7 +509,7 @@ async function engineFor(
   if (command === 'list' || ((command === 'image' || command === 'preflight') && choice !== 'builtin'))
     return { docker: host, name: 'host' };
   const chosen =
-    command === 'up' || command === 'replay'
+    command === 'up' || command === 'replay' || command === 'test'
       ? await chooseAndSay(choice, kernel, json, progress)
       : await attachEngine(choice, { host, kernel });
   return {
@@ -578,40 +606,17 @@ function rendererDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer');
 }
 
-async function validate(files: string[], json: boolean): Promise<number> {
-  if (files.length === 0) throw new UsageError('usage: lvs-lab validate FILE...');
-  const results = await Promise.all(
-    files.map(async (file) => {
-      try {
-        const lab = await loadLabFile(file);
-        return { file, ok: true, id: lab.id, issues: [] };
-      } catch (error) {
-        if (error instanceof LabLoadError) return { file, ok: false, id: null, issues: error.issues };
-        throw error;
-      }
-    }),
-  );
-  if (json) console.log(JSON.stringify(results, null, 2));
-  else {
-    for (const r of results) {
-      if (r.ok) console.log(`${r.file}: ok (lab ${r.id ?? ''})`);
-      else for (const issue of r.issues) console.error(formatIssue(issue));
-    }
-  }
-  return results.every((r) => r.ok) ? 0 : 1;
-}
-
 export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof TrainerUsageError) {
       console.error(`lvs-lab: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (error instanceof LabError) {
       console.error(`lvs-lab: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
       // A repro file that cannot be read is bad input, not a different outcome (exit 1).
-      process.exitCode = error instanceof ReproFileError ? 2 : 1;
+      process.exitCode = error instanceof ReproFileError || error instanceof BundleError ? 2 : 1;
     } else if (error instanceof LabLoadError) {
       console.error(error.message);
       process.exitCode = 1;

@@ -10,6 +10,7 @@ import { readIpvsView } from './probe/ipvs-view.js';
 import { ProbeManager } from './probe/manager.js';
 import { hostTerminalFeatures } from './terminal/host-terminal-policy.js';
 import { TerminalManager } from './terminal/terminal-manager.js';
+import { watchFolder } from './library/lab-watcher.js';
 
 export interface AppOptions {
   /** Open shells on the host (the Host tab): on in the desktop app, off in browser mode unless asked. */
@@ -54,7 +55,14 @@ export function createApiHandler(
       emit({ owner }, 'probe.end', probeId, reason);
     },
   });
-  return new ApiHandler(
+  // The authoring loop: a save in the user's labs folder re-lists the labs for every page, and
+  // re-judges the running labs (a changed topology offers a restart).
+  const handlerRef: { current?: ApiHandler } = {};
+  watchFolder(paths.userLabsDir, async () => {
+    emit('all', 'labs.changed', await service.listLabs());
+    await handlerRef.current?.broadcastStatus();
+  });
+  handlerRef.current = new ApiHandler(
     {
       service,
       terminals,
@@ -65,4 +73,5 @@ export function createApiHandler(
     },
     emit,
   );
+  return handlerRef.current;
 }

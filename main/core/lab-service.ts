@@ -1,9 +1,6 @@
 // The one entry point of the core. The CLI calls it directly; the desktop and browser shells
 // call it through the API contract. It knows labs by id, finds running labs by their Docker
 // labels, and keeps step progress per running instance.
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import Docker from 'dockerode';
 import type { LabSummary, StepInfo } from '../../shared/api.js';
 import type { LabStep } from '../../shared/lab-schema.js';
@@ -14,12 +11,15 @@ import type { LabInstanceStatus } from '../../shared/status.js';
 import { connectEngine, dockerAt } from './docker/engine.js';
 import type { ExecResult } from './docker/exec.js';
 import { copyImage, ensureNodeImage } from './docker/images.js';
-import { formatIssue, LabLoadError, loadLabFile } from './lab/loader.js';
 import { director, type Lab } from './lab/model.js';
 import type { AppPaths } from './paths.js';
 import { setLabBridging } from './preflight/bridging.js';
 import { loadHostModules, type LoadModulesResult } from './preflight/load-modules.js';
 import { runPreflight } from './preflight/preflight.js';
+import path from 'node:path';
+import { LabLibrary } from './library/lab-library.js';
+import { UserLabActions } from './library/user-lab-actions.js';
+import { lvsLabVersion } from './repro/report.js';
 import { withLabLock, type LockHolder } from './lab-lock.js';
 import { ProgressStore } from './progress-store.js';
 import { errorText, LabError } from './errors.js';
@@ -35,6 +35,8 @@ export interface RunningLab {
 export class LabService {
   readonly runtime: LabRuntime;
   private readonly progress: ProgressStore;
+  readonly library: LabLibrary;
+  readonly userLabs: UserLabActions;
 
   constructor(
     readonly paths: AppPaths,
@@ -42,68 +44,22 @@ export class LabService {
   ) {
     this.runtime = new LabRuntime(docker, { imageContext: paths.imageContext });
     this.progress = new ProgressStore(paths.stateDir);
-  }
-
-  /** The labs, then the bug reproductions (labs/repro/), each with what is wrong if it does not load. */
-  async listLabs(): Promise<LabSummary[]> {
-    const dirs = [this.paths.labsDir, path.join(this.paths.labsDir, 'repro')];
-    const files = (
-      await Promise.all(
-        dirs.map(async (dir) =>
-          existsSync(dir)
-            ? (await readdir(dir))
-                .filter((f) => /\.ya?ml$/.test(f))
-                .sort()
-                .map((f) => path.join(dir, f))
-            : [],
-        ),
-      )
-    ).flat();
-    return Promise.all(
-      files.map(async (full): Promise<LabSummary> => {
-        try {
-          const lab = await loadLabFile(full, this.paths.labsDir);
-          return {
-            id: lab.id,
-            title: lab.title,
-            summary: lab.summary.trim(),
-            difficulty: lab.difficulty,
-            seed: `seed ${lab.seed.document}${lab.seed.section ? ` ${lab.seed.section}` : ''}`,
-            file: full,
-            steps: lab.steps.length,
-            ...(lab.base === undefined ? {} : { base: lab.base }),
-          };
-        } catch (error) {
-          const message =
-            error instanceof LabLoadError ? error.issues.map(formatIssue).join('\n') : String(error);
-          const id = path.basename(full).replace(/\.ya?ml$/, '');
-          return {
-            id,
-            title: '',
-            summary: '',
-            difficulty: '',
-            seed: '',
-            file: full,
-            steps: 0,
-            error: message,
-          };
-        }
-      }),
+    this.library = new LabLibrary(paths);
+    this.userLabs = new UserLabActions(
+      this.library,
+      paths.userLabsDir,
+      lvsLabVersion(path.dirname(paths.labsDir)),
     );
   }
 
-  /** A lab by id (a file in the labs folder) or by path (a trainer's own file). */
-  async resolveLab(ref: string): Promise<Lab> {
-    if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadLabFile(ref);
-    const labs = await this.listLabs();
-    const found = labs.find((l) => l.id === ref);
-    if (!found) {
-      throw new LabError(
-        `no lab "${ref}" (labs: ${labs.map((l) => l.id).join(', ')})`,
-        'or give the path of a lab file',
-      );
-    }
-    return loadLabFile(found.file, this.paths.labsDir);
+  /** The built-in labs and reproductions, then the user's own; each with what is wrong if it does not load. */
+  listLabs(): Promise<LabSummary[]> {
+    return this.library.list();
+  }
+
+  /** A lab by id (built-in or the user's) or by path (a trainer's own file). */
+  resolveLab(ref: string): Promise<Lab> {
+    return this.library.resolve(ref);
   }
 
   /** `endpoint` names the engine in the report, when it is not DOCKER_HOST's (the built-in kernel). */
@@ -163,15 +119,21 @@ export class LabService {
     // Orphaned: a part of the lab is gone (a crash during up or down), or nothing says what it was.
     let incomplete = instance.nodes.length === 0;
     let lab: Lab | null = null;
+    let topologyChanged = false;
     try {
-      lab = await loadLabFile(instance.source);
+      lab = await this.library.load(instance.source);
     } catch {
       problems.push(`its lab file ${instance.source} is gone or no longer valid`);
       incomplete = true;
     }
     if (lab) {
-      if (lab.sourceHash !== instance.sourceHash)
+      // Steps, checks and faults are read from the file each time: only the topology needs a restart.
+      if (instance.topologyHash !== '' && lab.topologyHash !== instance.topologyHash) {
+        problems.push('its lab file changed its networks, nodes or service: restart the lab to apply them');
+        topologyChanged = true;
+      } else if (instance.topologyHash === '' && lab.sourceHash !== instance.sourceHash) {
         problems.push('its lab file changed since the lab was started');
+      }
       const missing = [
         ...lab.nodes
           .filter((node) => !instance.nodes.some((n) => n.name === node.name))
@@ -190,7 +152,7 @@ export class LabService {
       : stopped.length > 0
         ? 'degraded'
         : 'running';
-    return { ...instance, health, problems };
+    return { ...instance, health, problems, ...(topologyChanged ? { topologyChanged } : {}) };
   }
 
   /** The running lab with this id, or the only running lab when no id is given. */
@@ -210,7 +172,7 @@ export class LabService {
         'say which with --lab <id>',
       );
     }
-    return { lab: await loadLabFile(status.source), status };
+    return { lab: await this.library.load(status.source), status };
   }
 
   async down(labId?: string, onProgress?: ProgressListener) {

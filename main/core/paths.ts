@@ -11,6 +11,8 @@ export interface AppPaths {
   /** Build context of the built-in kernel's image (lab-images/kernel). */
   kernelContext: string;
   stateDir: string;
+  /** The user's own labs (a trainer's, imported bundles, copies): writable, unlike labsDir. */
+  userLabsDir: string;
 }
 
 /** The folder holding labs/ and lab-images/: LVS_LAB_HOME, or the first parent that has both. */
@@ -29,10 +31,13 @@ export function resourceRoot(start = path.dirname(fileURLToPath(import.meta.url)
 
 export function defaultPaths(root = resourceRoot()): AppPaths {
   const stateHome = process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
+  // Labs are the user's documents, not state: XDG puts them under the data home.
+  const dataHome = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
   return {
     labsDir: path.join(root, 'labs'),
     imageContext: path.join(root, 'lab-images', 'node'),
     kernelContext: path.join(root, 'lab-images', 'kernel'),
     stateDir: process.env.LVS_LAB_STATE_DIR ?? path.join(stateHome, 'lvs-lab'),
+    userLabsDir: process.env.LVS_LAB_USER_LABS ?? path.join(dataHome, 'lvs-lab', 'labs'),
   };
 }

@@ -25,7 +25,8 @@ const DISCONNECT_GRACE_MS = 5_000;
 /** Sent as a header too: frame-ancestors works only there. Same policy as renderer/index.html. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const MAX_BODY_BYTES = 1_000_000;
+/** The largest request: an uploaded lab bundle (4 MiB, base64-encoded) with room for its JSON. */
+const MAX_BODY_BYTES = 6_500_000;
 /** Cookies are shared by every port of a host: each server's cookie carries its port in its name,
  * so that two `serve` processes never overwrite each other's. */
 const COOKIE_PREFIX = 'lvslab_token_';

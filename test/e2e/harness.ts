@@ -52,7 +52,12 @@ export interface E2EOptions {
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const paths = { ...defaultPaths(repoRoot), stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-e2e-')) };
+  const paths = {
+    ...defaultPaths(repoRoot),
+    stateDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-e2e-')),
+    // Each file starts with an empty labs folder of the user's own.
+    userLabsDir: mkdtempSync(path.join(os.tmpdir(), 'lvslab-e2e-user-labs-')),
+  };
   const host = new Docker();
   const kernel =
     options.builtin ??

@@ -11,6 +11,19 @@ const root = path.resolve(import.meta.dirname, '../..');
  * the runner time out meanwhile.
  */
 export function lvsLab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(args, {});
+}
+
+/** The same command with more environment (another labs folder, for one). */
+lvsLab.withEnv =
+  (extra: Record<string, string>) =>
+  (...args: string[]) =>
+    run(args, extra);
+
+function run(
+  args: string[],
+  extra: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -23,6 +36,7 @@ export function lvsLab(...args: string[]): Promise<{ code: number; stdout: strin
           LVS_LAB_STATE_DIR: inject('kernelStateDir'),
           LVS_LAB_ENGINE_INSTANCE: 'test',
           NO_COLOR: '1',
+          ...extra,
         },
         timeout: 600_000,
         maxBuffer: 16 * 1024 * 1024,

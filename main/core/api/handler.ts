@@ -118,6 +118,18 @@ export class ApiHandler {
     this.handlers = {
       'labs.list': () => service.listLabs(),
       'labs.get': async (_owner, labId) => toDetail(await service.resolveLab(labId)),
+      'labs.copy': (_owner, labId) => service.userLabs.copy(labId),
+      'labs.import': (_owner, { fileName, base64 }) =>
+        service.userLabs.importBytes(Buffer.from(base64, 'base64'), fileName),
+      'labs.export': async (_owner, labId) => {
+        const { fileName, bytes } = await service.userLabs.export(labId);
+        return { fileName, base64: bytes.toString('base64') };
+      },
+      'labs.remove': async (_owner, labId) => {
+        const running = (await service.status()).some((s) => s.labId === labId);
+        await service.userLabs.remove(labId, running);
+        return null;
+      },
       'engine.preflight': () => service.preflight(undefined, this.deps.engines?.endpoint()),
       'lab.status': () => service.status(),
       'lab.up': async (_owner, labId) => {
@@ -315,7 +327,8 @@ export class ApiHandler {
     return this.disconnects.get(owner) ?? 0;
   }
 
-  private async broadcastStatus(): Promise<void> {
+  /** Tells every page the labs' status (after a change it did not ask for, too). */
+  async broadcastStatus(): Promise<void> {
     try {
       this.emit('all', 'lab.changed', await this.deps.service.status());
     } catch {
@@ -355,10 +368,11 @@ export function toApiError(error: unknown): ApiError {
 }
 
 function toDetail(lab: Lab): LabDetail {
-  const { source: _source, sourceHash: _hash, ...rest } = lab;
+  // Host paths and hashes are the core's business, not the page's.
+  const { source: _source, sourceHash: _hash, topologyHash: _topology, warnings: _warnings, ...rest } = lab;
   return {
     ...rest,
-    nodes: lab.nodes.map((n) => ({
+    nodes: lab.nodes.map(({ assets: _assets, ...n }) => ({
       ...n,
       interfaces: n.interfaces.map(({ network, device, ip, prefix }) => ({ network, device, ip, prefix })),
     })),

@@ -323,45 +323,79 @@ function checkBypass(
   outcome: CaptureOutcome | undefined,
 ): CheckResult {
   const node = check.node ?? director(lab).name;
+  const bypass = bypassResult(check, node, lab, facts, outcome);
+  if (!check.viaDirector) return bypass.result;
+  // A reproduction's symptom: the same capture, read the other way round. Any other failure
+  // (no service, no traffic, no capture) is still a failure.
+  const label = `replies go back through ${node}`;
+  if (bypass.throughDirector) return pass(check, `${label}: ${bypass.result.reason ?? ''}`);
+  if (bypass.result.ok)
+    return fail(
+      check,
+      label,
+      `${bypass.result.label.replace(/^replies bypass [^:]*: /, '')}: the replies bypass ${node}`,
+    );
+  return fail(check, label, bypass.result.reason ?? 'the replies could not be told');
+}
+
+/** The bypass check's result, and whether it failed because the replies went through the director. */
+function bypassResult(
+  check: Extract<Check, { kind: 'replies-bypass-director' }>,
+  node: string,
+  lab: Lab,
+  facts: FactsByNode,
+  outcome: CaptureOutcome | undefined,
+): { result: CheckResult; throughDirector: boolean } {
+  const result = (r: CheckResult, throughDirector = false) => ({ result: r, throughDirector });
   const label = `replies bypass ${node}`;
   const stats = factOf(facts, node, (f) => f.ipvsStats);
-  if (!stats.ok) return fail(check, label, `IPVS on ${node}: ${stats.error}`);
+  if (!stats.ok) return result(fail(check, label, `IPVS on ${node}: ${stats.error}`));
   const { vip, port, protocol } = lab.service;
   const service = stats.value.services.find(
     (s) => s.address === vip && s.port === port && s.protocol === protocol.toUpperCase(),
   );
-  if (!service) return fail(check, label, `${node} has no virtual service ${serviceName(lab)}`);
+  if (!service) return result(fail(check, label, `${node} has no virtual service ${serviceName(lab)}`));
   if (service.values.inPkts === 0)
-    return fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`);
-  if (!outcome) return fail(check, label, 'the replies were not captured');
-  if (!outcome.ok) return fail(check, label, `the replies could not be captured: ${outcome.error}`);
+    return result(fail(check, label, `no packet has reached ${serviceName(lab)} on ${node} yet (InPkts 0)`));
+  if (!outcome) return result(fail(check, label, 'the replies were not captured'));
+  if (!outcome.ok) return result(fail(check, label, `the replies could not be captured: ${outcome.error}`));
   const { client, atClient, fromDirector, requests, answered } = outcome.capture;
   if (fromDirector.length > 0) {
     const example = fromDirector[0];
-    return fail(
-      check,
-      label,
-      `${node} sent ${fromDirector.length} reply packets from port ${port}${example ? ` (${example.source} > ${example.destination})` : ''}: the replies go back through the director`,
+    return result(
+      fail(
+        check,
+        label,
+        `${node} sent ${fromDirector.length} reply packets from port ${port}${example ? ` (${example.source} > ${example.destination})` : ''}: the replies go back through the director`,
+      ),
+      true,
     );
   }
   if (atClient.length === 0)
-    return fail(check, label, `${client} received no reply (${answered} of ${requests} requests answered)`);
+    return result(
+      fail(check, label, `${client} received no reply (${answered} of ${requests} requests answered)`),
+    );
   const owners = macOwners(facts);
   const directorMacs = new Set([...owners].filter(([, owner]) => owner === node).map(([mac]) => mac));
   const viaDirector = atClient.filter((f) => f.mac !== null && directorMacs.has(f.mac));
   if (viaDirector.length > 0) {
-    return fail(
-      check,
-      label,
-      `${viaDirector.length} of ${atClient.length} reply frames reached ${client} from ${node}'s MAC address: the replies go back through the director`,
+    return result(
+      fail(
+        check,
+        label,
+        `${viaDirector.length} of ${atClient.length} reply frames reached ${client} from ${node}'s MAC address: the replies go back through the director`,
+      ),
+      true,
     );
   }
   const senders = [
     ...new Set(atClient.map((f) => (f.mac === null ? 'unknown' : (owners.get(f.mac) ?? f.mac)))),
   ];
-  return pass(
-    check,
-    `${label}: it sent no reply; ${client} got ${atClient.length} reply frames from ${senders.sort().join(', ')}`,
+  return result(
+    pass(
+      check,
+      `${label}: it sent no reply; ${client} got ${atClient.length} reply frames from ${senders.sort().join(', ')}`,
+    ),
   );
 }
 

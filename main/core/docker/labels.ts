@@ -12,6 +12,7 @@ export const LABEL = {
   network: 'org.lvslab.network',
   source: 'org.lvslab.source',
   sourceHash: 'org.lvslab.source-hash',
+  topologyHash: 'org.lvslab.topology-hash',
   startedAt: 'org.lvslab.started-at',
   contextHash: 'org.lvslab.context-hash',
 } as const;

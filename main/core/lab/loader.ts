@@ -1,7 +1,7 @@
 // Reads a lab file, checks it against the schema and against itself (cross references,
 // address plan), and reports every problem with the file, the line and the field.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -12,6 +12,7 @@ import {
   type DerivedLabFile,
   type LabFile,
 } from '../../../shared/lab-schema.js';
+import { lintLab } from './lint.js';
 import { validateLabSemantics, type SemanticIssue } from './semantics.js';
 import { splitAddress } from './ipv4.js';
 import type { Lab, LabNodeModel } from './model.js';
@@ -37,10 +38,68 @@ export function formatIssue(issue: LabIssue): string {
   return issue.field ? `${where}: ${issue.field}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-export async function loadLabFile(file: string, labsDir = defaultLabsDir(file)): Promise<Lab> {
+/**
+ * Where a derived lab's `extends:` may look. A path names a file inside `root`; an id names a
+ * file directly in one of `idDirs`, the first that has it (a bundle's own base, then the user's
+ * labs, then LVS Lab's).
+ */
+export interface BaseSearch {
+  root: string;
+  idDirs: string[];
+}
+
+export async function loadLabFile(
+  file: string,
+  search: string | BaseSearch = defaultLabsDir(file),
+): Promise<Lab> {
   const absolute = path.resolve(file);
   const text = await readLabText(file, absolute);
-  return parseLab(text, file, absolute, (base) => loadBase(base, absolute, labsDir));
+  const where = typeof search === 'string' ? { root: search, idDirs: [search] } : search;
+  const lab = await parseLab(text, file, absolute, (base) => loadBase(base, absolute, where));
+  await checkAssets(lab, text, file);
+  return lab;
+}
+
+/** The largest file a lab may place in a node: the same as a bundle's largest entry. */
+export const MAX_ASSET_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Every file the lab places in its nodes exists now, as a plain file of its folder: found here,
+ * with its line, rather than when the lab starts. A link is refused, since it could point out of
+ * the folder (the schema already refuses `..` and absolute sources).
+ */
+async function checkAssets(lab: Lab, text: string, file: string): Promise<void> {
+  const issues: LabIssue[] = [];
+  for (const [i, node] of lab.nodes.entries()) {
+    for (const [k, asset] of node.assets.entries()) {
+      const why = await assetProblem(asset.path);
+      if (why === null) continue;
+      const source = node.files?.[k]?.source ?? asset.path;
+      // A derived lab's nodes are its base's: point at `extends:`, the line that brought them.
+      const fieldPath = lab.base === undefined ? ['nodes', i, 'files', k, 'source'] : ['extends'];
+      issues.push(issueAt(text, file, fieldPath, `${source} (node ${node.name}): ${why}`));
+    }
+  }
+  if (issues.length > 0) throw new LabLoadError(issues);
+}
+
+async function assetProblem(file: string): Promise<string | null> {
+  try {
+    const stat = await lstat(file);
+    if (stat.isSymbolicLink()) return "is a symbolic link; put the file itself in the lab's folder";
+    if (!stat.isFile()) return 'is not a regular file';
+    if (stat.size > MAX_ASSET_BYTES) return `is larger than ${MAX_ASSET_BYTES / 1024 / 1024} MiB`;
+    return null;
+  } catch {
+    return `no such file beside the lab file (looked for ${file})`;
+  }
+}
+
+function issueAt(text: string, file: string, fieldPath: (string | number)[], message: string): LabIssue {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const pos = locate(doc, fieldPath, (offset) => lineCounter.linePos(offset));
+  return { file, line: pos.line, column: pos.col, field: formatPath(fieldPath), message };
 }
 
 async function readLabText(file: string, absolute: string): Promise<string> {
@@ -74,36 +133,39 @@ export class BaseLabError extends Error {
 }
 
 /**
- * The text of a derived lab's base: a lab id in the labs folder, or a path relative to the file
- * that stays inside the labs folder. A lab file is untrusted input (a trainer's download): its
- * `extends:` must not make the app read, and show in its errors, files from elsewhere.
+ * The text of a derived lab's base: a lab id, or a path relative to the file that stays inside
+ * the lab's folder. A lab file is untrusted input (a trainer's download): its `extends:` must not
+ * make the app read, and show in its errors, files from elsewhere.
  */
-async function loadBase(base: string, from: string, labsDir: string): Promise<BaseText> {
+async function loadBase(base: string, from: string, search: BaseSearch): Promise<BaseText> {
   const isId = /^[\w-]+$/.test(base);
   if (!isId) {
     if (path.isAbsolute(base))
       throw new BaseLabError(`a base lab is named by its id or a path inside the labs folder, not ${base}`);
     const resolved = path.resolve(path.dirname(from), base);
-    if (!isInside(labsDir, resolved))
-      throw new BaseLabError(`the base lab ${base} is outside the labs folder (${labsDir})`);
+    if (!isInside(search.root, resolved))
+      throw new BaseLabError(`the base lab ${base} is outside the labs folder (${search.root})`);
     if (!/\.ya?ml$/.test(resolved)) throw new BaseLabError(`the base lab ${base} is not a .yaml file`);
   }
   const candidates = isId
-    ? [path.join(labsDir, `${base}.yaml`), path.join(labsDir, `${base}.yml`)]
-    : [path.resolve(path.dirname(from), base)];
-  for (const candidate of candidates) {
+    ? search.idDirs.flatMap((dir) =>
+        [`${base}.yaml`, `${base}.yml`].map((name) => ({ dir, file: path.join(dir, name) })),
+      )
+    : [{ dir: search.root, file: path.resolve(path.dirname(from), base) }];
+  for (const { dir, file } of candidates) {
     let text: string;
     try {
-      text = await readFile(candidate, 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       continue;
     }
     // A link inside the folder may still point out of it.
-    if (!isInside(await realpath(labsDir), await realpath(candidate)))
-      throw new BaseLabError(`the base lab ${base} links to a file outside the labs folder (${labsDir})`);
-    return { text, file: candidate };
+    if (!isInside(await realpath(dir), await realpath(file)))
+      throw new BaseLabError(`the base lab ${base} links to a file outside the labs folder (${dir})`);
+    return { text, file };
   }
-  throw new BaseLabError(`no lab named ${base} (labs: ${(await labIds(labsDir)).join(', ') || 'none'})`);
+  const known = [...new Set((await Promise.all(search.idDirs.map(labIds))).flat())].sort();
+  throw new BaseLabError(`no lab named ${base} (labs: ${known.join(', ') || 'none'})`);
 }
 
 function isInside(folder: string, file: string): boolean {
@@ -206,7 +268,8 @@ export function parseLab(
     throw new LabLoadError(semanticIssues.map((issue) => semanticToLabIssue(issue, doc, displayName, at)));
   }
 
-  return toModel(parsed.data, absolutePath, text);
+  const warnings = lintLab(parsed.data).map((issue) => semanticToLabIssue(issue, doc, displayName, at));
+  return { ...toModel(parsed.data, absolutePath, text), warnings };
 }
 
 /**
@@ -269,25 +332,24 @@ function mergeDerived(
     title: derived.title,
     summary: derived.summary,
     difficulty: derived.difficulty,
+    ...(derived.author === undefined ? {} : { author: derived.author }),
     seed: derived.seed,
     departures: [...baseLab.departures, ...derived.departures],
     networks: baseLab.networks,
-    nodes: baseLab.nodes.map(({ interfaces: _interfaces, ...node }) => node),
+    nodes: baseLab.nodes.map(({ interfaces: _interfaces, assets: _assets, ...node }) => node),
     service: baseLab.service,
     steps: [...baseLab.steps.filter((s) => !derived.omitSteps.includes(s.id)), ...derived.steps],
     faults: [...baseLab.faults, ...derived.faults],
   };
+  // Where the derived file's own steps and faults start in the merged lab.
+  const offsets = { steps: merged.steps.length - derived.steps.length, faults: baseLab.faults.length };
   const semanticIssues = validateLabSemantics(merged);
   if (semanticIssues.length > 0) {
     // Only the derived file's own steps and faults can be wrong here: map their paths back to it.
-    const offsets: Record<string, number> = {
-      steps: merged.steps.length - derived.steps.length,
-      faults: baseLab.faults.length,
-    };
     throw new LabLoadError(
       semanticIssues.map((issue) => {
         const [list, index] = issue.path;
-        const offset = typeof list === 'string' ? offsets[list] : undefined;
+        const offset = list === 'steps' || list === 'faults' ? offsets[list] : undefined;
         const pathInFile =
           offset !== undefined && typeof index === 'number'
             ? [list as string, index - offset, ...issue.path.slice(2)]
@@ -296,7 +358,32 @@ function mergeDerived(
       }),
     );
   }
-  return { ...toModel(merged, absolutePath, `${text}\0${base.text}`), base: baseLab.id };
+  const model = toModel(merged, absolutePath, `${text}\0${base.text}`);
+  const warnings = lintLab(merged).map((issue) => {
+    // The derived file's own steps are found in it; the rest came from the base, through `extends:`.
+    const [list, index] = issue.path;
+    const ownStep = list === 'steps' && typeof index === 'number' && index >= offsets.steps;
+    if (ownStep) {
+      const inFile = ['steps', index - offsets.steps, ...issue.path.slice(2)];
+      return semanticToLabIssue({ ...issue, path: inFile }, doc, displayName, at);
+    }
+    const pos = locate(doc, ['extends'], at);
+    return {
+      file: displayName,
+      line: pos.line,
+      column: pos.col,
+      field: 'extends',
+      message: `in ${baseLab.id}, ${formatPath(issue.path)}: ${issue.message}`,
+    };
+  });
+  // The nodes are the base's: their files are found beside the base's file, not this one.
+  const assetsOf = new Map(baseLab.nodes.map((n) => [n.name, n.assets]));
+  return {
+    ...model,
+    nodes: model.nodes.map((n) => ({ ...n, assets: assetsOf.get(n.name) ?? [] })),
+    base: baseLab.id,
+    warnings,
+  };
 }
 
 function toModel(file: LabFile, source: string, text: string): Lab {
@@ -316,8 +403,21 @@ function toModel(file: LabFile, source: string, text: string): Lab {
         extra,
       };
     }),
+    assets: (node.files ?? []).map((f) => ({
+      path: path.resolve(path.dirname(source), f.source),
+      target: f.target,
+      mode: parseInt(f.mode, 8),
+    })),
   }));
-  return { ...file, nodes, source, sourceHash: createHash('sha256').update(text).digest('hex') };
+  const topology = JSON.stringify({ networks: file.networks, nodes: file.nodes, service: file.service });
+  return {
+    ...file,
+    nodes,
+    source,
+    sourceHash: createHash('sha256').update(text).digest('hex'),
+    topologyHash: createHash('sha256').update(topology).digest('hex'),
+    warnings: [],
+  };
 }
 
 type At = (offset: number) => { line: number; col: number };

@@ -1,6 +1,7 @@
 // The lab as the engine uses it: the validated file plus what can be derived from it once
 // (interfaces per node, the director, the real servers), so that no caller derives them again.
 import type { LabFile, LabNetwork, LabNode, Role } from '../../../shared/lab-schema.js';
+import type { LabIssue } from './loader.js';
 
 export interface InterfaceAddress {
   ip: string;
@@ -20,8 +21,18 @@ export interface NodeInterface {
   extra: InterfaceAddress[];
 }
 
+/** A file the lab places in a node (`files:`), its source resolved against the file that names it. */
+export interface NodeAsset {
+  /** Absolute path on this machine. */
+  path: string;
+  /** Absolute path in the node. */
+  target: string;
+  mode: number;
+}
+
 export interface LabNodeModel extends LabNode {
   interfaces: NodeInterface[];
+  assets: NodeAsset[];
 }
 
 export interface Lab extends Omit<LabFile, 'nodes'> {
@@ -30,8 +41,15 @@ export interface Lab extends Omit<LabFile, 'nodes'> {
   source: string;
   /** sha256 of the file's bytes: tells a running lab whether its file changed since `up`. */
   sourceHash: string;
+  /**
+   * sha256 of what the lab is created from (networks, nodes, service): a change to these needs
+   * a restart, while steps, checks and faults apply to the running lab at once.
+   */
+  topologyHash: string;
   /** For a derived lab (a bug reproduction), the id of the lab it extends. */
   base?: string;
+  /** LVS lint: likely mistakes that do not stop the lab from loading. */
+  warnings: LabIssue[];
 }
 
 export function nodeByName(lab: Lab, nodeName: string): LabNodeModel | undefined {

@@ -21,6 +21,15 @@ export interface SemanticIssue {
   message: string;
 }
 
+/** Whether a step adds a route to this address (a routed VIP). */
+function routesTo(lab: LabFile, address: string): boolean {
+  const escaped = address.replace(/\./g, '\\.');
+  const route = new RegExp(`\\broute\\s+(add|replace|append)\\s+${escaped}(/32)?(\\s|$)`);
+  return lab.steps.some((step) =>
+    Object.values(step.commands).some((list) => list.some((c) => route.test(c))),
+  );
+}
+
 export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
@@ -140,8 +149,17 @@ export function validateLabSemantics(lab: LabFile): SemanticIssue[] {
       `the VIP ${lab.service.vip} is the Docker gateway of network "${gatewayOf.name}"`,
     );
   }
-  if (![...subnets.values()].some((s) => subnetContains(s, lab.service.vip))) {
-    add(['service', 'vip'], `the VIP ${lab.service.vip} is in none of the lab's networks`);
+  // A VIP outside every subnet is a routed VIP (as in the kernel's own IPVS selftest): clients
+  // reach it through a route, which a step must then add. Without one it is most likely a typo.
+  if (
+    ![...subnets.values()].some((s) => subnetContains(s, lab.service.vip)) &&
+    !routesTo(lab, lab.service.vip)
+  ) {
+    add(
+      ['service', 'vip'],
+      `the VIP ${lab.service.vip} is in none of the lab's networks, and no step adds a route to it; ` +
+        `for a routed VIP, add the clients' route as a step (ip route add ${lab.service.vip}/32 via <director>)`,
+    );
   }
 
   const stepIds = new Set<string>();

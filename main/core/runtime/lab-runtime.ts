@@ -2,12 +2,14 @@
 // `up` either creates the whole lab or removes everything it created, and `down` removes only
 // resources that carry the lab's labels.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { LabInstanceStatus, NodeStatus } from '../../../shared/status.js';
 import { parseCidr, subnetsOverlap } from '../lab/ipv4.js';
 import type { Lab, LabNodeModel } from '../lab/model.js';
 import { errorText, LabError } from '../errors.js';
+import { writeTar } from '../bundle/tar.js';
 import { execScript, type ExecOptions, type ExecResult } from '../docker/exec.js';
 import { ensureNodeImage, isNotFound } from '../docker/images.js';
 import { containerName, LABEL, labelFilter, networkName } from '../docker/labels.js';
@@ -74,6 +76,7 @@ export class LabRuntime {
             containerCreateOptions(lab, node, node.image ?? image, instance, traits),
           );
           created.containers.push(container);
+          await placeAssets(container, node);
           // Further networks are attached before start, in the lab's order.
           for (const iface of node.interfaces.slice(1)) {
             await this.docker.getNetwork(networkName(lab.id, iface.network)).connect({
@@ -164,6 +167,7 @@ export class LabRuntime {
           instance,
           source: labels[LABEL.source] ?? '',
           sourceHash: labels[LABEL.sourceHash] ?? '',
+          topologyHash: labels[LABEL.topologyHash] ?? '',
           startedAt: labels[LABEL.startedAt] ?? '',
           nodes: [],
           networks: [],
@@ -352,4 +356,20 @@ async function removeIgnoringGone(remove: () => Promise<unknown>): Promise<void>
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
+}
+
+/**
+ * The files the lab places in a node (`files:`), copied in before it starts so that its web
+ * server and its steps find them. Docker creates the parent folders.
+ */
+async function placeAssets(container: Docker.Container, node: LabNodeModel): Promise<void> {
+  if (node.assets.length === 0) return;
+  const entries = await Promise.all(
+    node.assets.map(async (asset) => ({
+      name: asset.target.replace(/^\/+/, ''),
+      data: await readFile(asset.path),
+      mode: asset.mode,
+    })),
+  );
+  await container.putArchive(writeTar(entries), { path: '/' });
 }

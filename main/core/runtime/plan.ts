@@ -25,6 +25,7 @@ export function labLabels(lab: Lab, instance: InstanceInfo): Record<string, stri
     [LABEL.instance]: instance.id,
     [LABEL.source]: lab.source,
     [LABEL.sourceHash]: lab.sourceHash,
+    [LABEL.topologyHash]: lab.topologyHash,
     [LABEL.startedAt]: instance.startedAt,
   };
 }

@@ -1,13 +1,15 @@
 // Connects the API's events to the stores and the terminal registry, once per page:
 // progress and lab changes to the lab store, the engine's changes and progress to the engine
-// store, probe samples to the probe store, the active lab's status to the registry
-// (auto-reconnect), and a restored connection to a resync.
-import type { LabApi } from '../../../shared/api.js';
+// store, probe samples to the probe store, the user's labs folder to the labs store (and the open
+// lab's steps), the active lab's status to the registry (auto-reconnect), and a restored
+// connection to a resync.
+import type { LabApi, LabSummary } from '../../../shared/api.js';
 import { ENGINE_PROGRESS_ID } from '../../../shared/engine.js';
 import type { ConnectionSource } from '../api/connection.js';
 import { useConnectionStore } from '../stores/connection-store.js';
 import { cancelEngineTimers, useEngineStore } from '../stores/engine-store.js';
 import { instanceOf, useLabStore } from '../stores/lab-store.js';
+import { sameSummary, useLabsStore } from '../stores/labs-store.js';
 import { usePreflightStore } from '../stores/preflight-store.js';
 import { useCaptureStore } from '../stores/capture-store.js';
 import { useProbeStore } from '../stores/probe-store.js';
@@ -25,6 +27,26 @@ export const ENGINE_POLL_MS = 5_000;
 /** A lab.changed asks about the engine too, but not more often than this. */
 const ENGINE_ON_CHANGE_MS = 1_000;
 
+/**
+ * Whether a labs.changed touched the lab on screen. A user lab is read again on every change: the
+ * event does not say which file changed, and an edit to a step's text or commands leaves the
+ * summary as it was. A shipped lab only when its summary differs.
+ */
+function openLabChanged(before: readonly LabSummary[] | null, after: readonly LabSummary[], labId: string) {
+  const now = after.find((lab) => lab.id === labId);
+  // Gone from the list (its file removed or renamed): keep what is on screen rather than fail.
+  if (now === undefined) return false;
+  if (now.source === 'user') return true;
+  const was = before?.find((lab) => lab.id === labId);
+  return was === undefined || !sameSummary(was, now);
+}
+
+/** The open lab's detail and steps read again, keeping the selected step and what it showed. */
+function reloadOpenLab(labId: string): void {
+  void useLabsStore.getState().loadDetail(labId, true);
+  if (useStepsStore.getState().labId === labId) void useStepsStore.getState().load(labId);
+}
+
 export function wireApp(
   api: LabApi,
   connection: ConnectionSource,
@@ -38,6 +60,12 @@ export function wireApp(
     api.on('lab.changed', (status) => {
       useLabStore.getState().applyStatus(status);
       useEngineStore.getState().refreshSoon(ENGINE_ON_CHANGE_MS);
+    }),
+    api.on('labs.changed', (labs) => {
+      const before = useLabsStore.getState().labs;
+      useLabsStore.getState().applyLabs(labs);
+      const openLab = useLabStore.getState().activeLabId;
+      if (openLab !== null && openLabChanged(before, labs, openLab)) reloadOpenLab(openLab);
     }),
     api.on('engine.changed', (info) => {
       useEngineStore.getState().applyInfo(info);
@@ -103,6 +131,7 @@ export function wireApp(
       registry().onConnectionRestored();
       void useLabStore.getState().refreshStatus();
       void useEngineStore.getState().refresh();
+      void useLabsStore.getState().load();
       const stepsLab = useStepsStore.getState().labId;
       if (stepsLab !== null) void useStepsStore.getState().load(stepsLab);
     }),

@@ -79,8 +79,12 @@ export const useStepsStore = create<StepsState>()((set, get) => {
       await refresh(labId);
       if (get().labId !== labId) return;
       set({ loading: false });
+      // Loaded again (the lab's file changed): keep the selected step unless it is gone.
       const steps = get().steps;
-      if (steps && get().selectedStepId === null) set({ selectedStepId: firstOpenStep(steps) });
+      const selected = get().selectedStepId;
+      if (steps && (selected === null || !steps.some((s) => s.id === selected))) {
+        set({ selectedStepId: firstOpenStep(steps) });
+      }
     },
 
     select(stepId) {

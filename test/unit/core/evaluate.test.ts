@@ -1008,6 +1008,38 @@ describe('replies-bypass-director', () => {
     );
   });
 
+  describe('viaDirector: a reproduction asserting the symptom', () => {
+    const symptom = c({ kind: 'replies-bypass-director', viaDirector: true });
+    const runSymptom = (outcome: CaptureOutcome, stats = STATS) =>
+      evaluateStateCheck(symptom, ARP_LAB, facts(nodes(stats)), new Map([[symptom, outcome]]));
+
+    it('passes when the director sends the replies on, saying what it saw', () => {
+      expect(
+        runSymptom(capture('client-replies-via-director.txt', 'director-replies-via-director.txt')),
+      ).toEqual({
+        kind: 'replies-bypass-director',
+        label:
+          'replies go back through server1: server1 sent 6 reply packets from port 80 (172.25.88.100:80 > 172.25.88.250:37532): the replies go back through the director',
+        ok: true,
+      });
+    });
+
+    it('fails when the replies bypass the director, as LVS-TUN means them to', () => {
+      expect(runSymptom(capture('client-replies-tun.txt', null))).toMatchObject({
+        ok: false,
+        reason:
+          'it sent no reply; client got 11 reply frames from server2, server3: the replies bypass server1',
+      });
+    });
+
+    it('fails, not passes, when nothing reached the director at all', () => {
+      expect(runSymptom(capture('client-replies-tun.txt', null), withServiceCounter(2, 0))).toMatchObject({
+        ok: false,
+        reason: `no packet has reached TCP ${VIP}:80 on server1 yet (InPkts 0)`,
+      });
+    });
+  });
+
   it('the non-exact listing of the same counters is read the same', () => {
     expect(run(capture('client-replies-tun.txt', null), umlCaptured('ipvsadm-Ln-stats.txt')).ok).toBe(true);
   });

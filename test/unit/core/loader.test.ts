@@ -73,6 +73,7 @@ describe('the real labs', () => {
       requests: 6,
       timeoutSeconds: 2,
       expect: { rotation: ['server2', 'server3'] },
+      holdsBefore: true,
     });
     expect(lab.departures).toHaveLength(6);
   });
@@ -351,13 +352,13 @@ describe('parseLab: schema errors carry file, line, column and field', () => {
   });
 
   it('an unknown top-level field', () => {
-    const { text, line } = replaceLine(ARP, 'difficulty: beginner', 'difficulty: beginner\nauthor: me');
+    const { text, line } = replaceLine(ARP, 'difficulty: beginner', 'difficulty: beginner\nowner: me');
     expect(loadIssue(text)).toEqual({
       file: FILE,
       line: line + 1,
       column: 1,
-      field: 'author',
-      message: 'unknown field "author"',
+      field: 'owner',
+      message: 'unknown field "owner"',
     });
   });
 

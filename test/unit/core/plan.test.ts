@@ -150,6 +150,7 @@ describe('networkCreateOptions', () => {
         'org.lvslab.instance': 'i-4f2a',
         'org.lvslab.source': lab.source,
         'org.lvslab.source-hash': lab.sourceHash,
+        'org.lvslab.topology-hash': lab.topologyHash,
         'org.lvslab.started-at': '2026-11-21T22:00:00.000Z',
         'org.lvslab.network': 'wan',
       },
@@ -196,6 +197,7 @@ describe('networkCreateOptions', () => {
       'org.lvslab.source',
       'org.lvslab.source-hash',
       'org.lvslab.started-at',
+      'org.lvslab.topology-hash',
     ]);
   });
 });
@@ -273,13 +275,14 @@ describe('containerCreateOptions', () => {
     ]);
   });
 
-  it('a router with two networks: created on the first, with its fixed address; no page, no sysctls', () => {
+  it('a router with two networks: created on the first, with its fixed address; no page, forwarding off', () => {
     const sysctlLab = loadLab('tun-sysctl');
     const options = containerCreateOptions(sysctlLab, node(sysctlLab, 'router'), 'img', INSTANCE, {
       apparmor: false,
     });
     expect(options.Env).toEqual([]);
-    expect(options.HostConfig?.Sysctls).toEqual({});
+    // Off until its step turns it on, whatever a new container inherits on the engine.
+    expect(options.HostConfig?.Sysctls).toEqual({ 'net.ipv4.ip_forward': '0' });
     expect(options.Labels).toMatchObject({ 'org.lvslab.node': 'router', 'org.lvslab.role': 'router' });
     expect(options.HostConfig?.NetworkMode).toBe('lvslab-tun-sysctl-lan');
     expect(options.NetworkingConfig?.EndpointsConfig).toEqual({

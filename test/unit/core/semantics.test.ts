@@ -208,15 +208,28 @@ describe('the address plan', () => {
     });
   });
 
-  it("the VIP in none of the lab's networks", () => {
+  it("the VIP in none of the lab's networks, with no step routing it", () => {
     const { text, line } = replaceLine(ARP, '  vip: 172.25.88.100', '  vip: 10.1.1.1');
     expect(loadIssue(text)).toEqual({
       file: FILE,
       line,
       column: 8,
       field: 'service.vip',
-      message: "the VIP 10.1.1.1 is in none of the lab's networks",
+      message:
+        "the VIP 10.1.1.1 is in none of the lab's networks, and no step adds a route to it; " +
+        "for a routed VIP, add the clients' route as a step (ip route add 10.1.1.1/32 via <director>)",
     });
+  });
+
+  it('a routed VIP: outside every network, with a step adding the route to it', () => {
+    const routed = replaceLine(ARP, '  vip: 172.25.88.100', '  vip: 198.51.100.7').text.replace(
+      '    commands:\n',
+      '    commands:\n      client:\n        - ip route add 198.51.100.7/32 via 172.25.88.1\n',
+    );
+    expect(parseLab(routed, FILE).service.vip).toBe('198.51.100.7');
+    // A route to another address does not make the VIP routed.
+    const other = routed.replace('ip route add 198.51.100.7/32', 'ip route add 198.51.100.8/32');
+    expect(loadIssue(other).field).toBe('service.vip');
   });
 
   it('the VIP may be in the second network', () => {

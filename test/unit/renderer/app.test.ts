@@ -54,7 +54,7 @@ describe('app', () => {
     status = [];
     render(createElement(App));
     await settle();
-    expect(screen.getByRole('region', { name: 'Labs' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: "LVS Lab's labs" })).toBeTruthy();
     expect(screen.getByText('No lab is running.')).toBeTruthy();
   });
 

@@ -38,12 +38,12 @@ describe('lab picker', () => {
     expect(screen.getByText(/follows seed 004/)).toBeTruthy();
   });
 
-  it('groups reproductions apart, saying which lab they build on', () => {
+  it('groups reproductions apart among LVS Lab’s labs, saying which lab they build on', () => {
     show(LabPicker, {});
     const section = screen.getByRole('region', { name: 'Bug reproductions and variations' });
     expect(within(section).getByText(/builds on tun-arptables · seed 000 §3/)).toBeTruthy();
-    const labs = screen.getByRole('region', { name: 'Labs' });
-    expect(within(labs).queryByText(/Weighted round robin/)).toBeNull();
+    expect(within(section).queryByText(/LVS-TUN in one subnet/)).toBeNull();
+    expect(screen.getByRole('region', { name: "LVS Lab's labs" }).contains(section)).toBe(true);
   });
 
   it('shows a lab that does not load with its file:line error', () => {

@@ -1,10 +1,12 @@
-// The lab's name, seed and state, the engine it runs on, with start and stop.
+// The lab's name, seed and state, the engine it runs on, with start and stop, and the lab as a
+// bundle to hand on (Export) or, while it runs, a reproduction of what it shows.
 import type { LabDetail } from '../../../../shared/api.js';
 import type { LabInstanceStatus } from '../../../../shared/status.js';
 import { useLabStore } from '../../stores/lab-store.js';
 import { getTerminalRegistry } from '../../terminal/registry-instance.js';
 import { StatusDot } from '../common/StatusDot.js';
 import { EngineHeaderControls } from '../engine/EngineHeaderControls.js';
+import { ExportLabButton } from './ExportLabButton.js';
 import { SaveReproButton } from './SaveReproButton.js';
 
 export interface LabHeaderProps {
@@ -55,6 +57,7 @@ export function LabHeader({ labId, detail, instance }: LabHeaderProps) {
         {operation?.labId === labId ? (operation.kind === 'up' ? 'starting…' : 'stopping…') : health}
       </span>
       {instance?.health === 'running' ? <SaveReproButton labId={labId} /> : null}
+      <ExportLabButton labId={labId} />
       {instance && instance.health !== 'orphaned' ? (
         <button type="button" className="danger" disabled={busy} onClick={() => void stop()}>
           Stop lab

@@ -16,6 +16,7 @@ import { TerminalsPanel } from '../terminals/TerminalsPanel.js';
 import { TopologyView } from '../topology/TopologyView.js';
 import { Departures } from './Departures.js';
 import { InstanceProblems } from './InstanceProblems.js';
+import { TopologyChangedNotice } from './TopologyChangedNotice.js';
 import { LabHeader } from './LabHeader.js';
 import { LabProgress } from './LabProgress.js';
 import { PanelTabs } from './PanelTabs.js';
@@ -67,6 +68,7 @@ export function LabView({ labId }: { labId: string }) {
             />
           ) : null}
           {instance ? <InstanceProblems instance={instance} /> : null}
+          {instance ? <TopologyChangedNotice instance={instance} /> : null}
           {detailError ? (
             <ErrorNotice
               title="The lab could not be loaded"

@@ -1,5 +1,9 @@
-// One lab in the picker: what it teaches, how hard, which seed it follows, and a start button.
+// One lab in the picker: what it teaches, how hard, which seed it follows, what the linter says,
+// a start button, and what can be done with its file (copy a shipped lab; export or remove one
+// of the user's).
 import type { LabSummary } from '../../../../shared/api.js';
+import { LabFileActions } from './LabFileActions.js';
+import { LabWarnings } from './LabValidation.js';
 
 export interface LabCardProps {
   lab: LabSummary;
@@ -11,7 +15,7 @@ export interface LabCardProps {
 
 export function LabCard({ lab, running, busy, onStart, onOpen }: LabCardProps) {
   return (
-    <article className="card lab-card" aria-label={lab.title}>
+    <article className="card lab-card" aria-label={lab.title} data-testid={`lab-card-${lab.id}`}>
       <header className="lab-card-head">
         <h3>{lab.title}</h3>
         <span className={`badge badge-${lab.difficulty}`}>{lab.difficulty}</span>
@@ -24,11 +28,13 @@ export function LabCard({ lab, running, busy, onStart, onOpen }: LabCardProps) {
         {' · '}
         {`${lab.steps} steps`}
       </p>
+      <LabWarnings lab={lab} />
       <div className="card-actions">
         {running ? (
           <button
             type="button"
             className="primary"
+            data-testid={`lab-open-${lab.id}`}
             onClick={() => {
               onOpen(lab.id);
             }}
@@ -39,6 +45,7 @@ export function LabCard({ lab, running, busy, onStart, onOpen }: LabCardProps) {
           <button
             type="button"
             className="primary"
+            data-testid={`lab-start-${lab.id}`}
             disabled={busy}
             onClick={() => {
               onStart(lab.id);
@@ -57,6 +64,8 @@ export function LabCard({ lab, running, busy, onStart, onOpen }: LabCardProps) {
             Read the steps
           </button>
         )}
+        <span className="card-actions-gap" />
+        <LabFileActions lab={lab} />
       </div>
     </article>
   );

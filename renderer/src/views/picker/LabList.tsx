@@ -1,7 +1,12 @@
-// The labs, then the reproductions that build on them.
+// The labs in two groups: LVS Lab's own (the labs, then the reproductions that build on them),
+// and the user's labs folder with the import button.
 import type { LabSummary } from '../../../../shared/api.js';
 import { groupLabs } from '../../stores/labs-store.js';
+import { useLabFilesStore } from '../../stores/lab-files-store.js';
+import { ErrorNotice } from '../common/ErrorNotice.js';
+import { SectionHead } from '../common/SectionHead.js';
 import { BrokenLabCard } from './BrokenLabCard.js';
+import { ImportLabButton } from './ImportLabButton.js';
 import { LabCard } from './LabCard.js';
 
 export interface LabListProps {
@@ -10,6 +15,18 @@ export interface LabListProps {
   busy: boolean;
   onStart: (labId: string) => void;
   onOpen: (labId: string) => void;
+}
+
+/** Why the last import was refused, with the bundle's file:line issues, until dismissed. */
+function ImportRefusal() {
+  const error = useLabFilesStore((s) => s.importError);
+  const dismiss = useLabFilesStore((s) => s.dismissImportError);
+  if (error === null) return null;
+  return (
+    <div data-testid="import-error">
+      <ErrorNotice title="The bundle was not imported" error={error} onDismiss={dismiss} />
+    </div>
+  );
 }
 
 export function LabList({ labs, runningLabIds, busy, onStart, onOpen }: LabListProps) {
@@ -29,17 +46,30 @@ export function LabList({ labs, runningLabIds, busy, onStart, onOpen }: LabListP
     );
   return (
     <div className="lab-list">
-      <section aria-labelledby="labs-title">
-        <h2 id="labs-title">Labs</h2>
+      <section aria-labelledby="builtin-labs-title" data-testid="builtin-labs">
+        <h2 id="builtin-labs-title">{"LVS Lab's labs"}</h2>
         {groups.labs.map(card)}
+        {groups.reproductions.length === 0 ? null : (
+          <section aria-labelledby="repro-title">
+            <h3 id="repro-title" className="lab-group-subtitle">
+              Bug reproductions and variations
+            </h3>
+            <p className="dim">Each builds on a lab, leaves out or changes a step, and checks the symptom.</p>
+            {groups.reproductions.map(card)}
+          </section>
+        )}
       </section>
-      {groups.reproductions.length === 0 ? null : (
-        <section aria-labelledby="repro-title">
-          <h2 id="repro-title">Bug reproductions and variations</h2>
-          <p className="dim">Each builds on a lab, leaves out or changes a step, and checks the symptom.</p>
-          {groups.reproductions.map(card)}
-        </section>
-      )}
+      <section aria-labelledby="user-labs-title" data-testid="user-labs">
+        <SectionHead title="Your labs" titleId="user-labs-title">
+          <ImportLabButton />
+        </SectionHead>
+        <ImportRefusal />
+        {groups.user.length === 0 ? (
+          <p className="dim user-labs-empty">Import a bundle, or make your own copy of a lab.</p>
+        ) : (
+          groups.user.map(card)
+        )}
+      </section>
     </div>
   );
 }

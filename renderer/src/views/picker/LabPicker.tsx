@@ -1,10 +1,11 @@
-// The start page: the labs to choose from, the engine's preflight, which engine runs the labs,
-// and labs already on it.
+// The start page: the labs to choose from (a .lvslab bundle dropped on it is imported), the
+// engine's preflight, which engine runs the labs, and labs already on it.
 import { useLabStore } from '../../stores/lab-store.js';
 import { useLabsStore } from '../../stores/labs-store.js';
 import { ErrorNotice } from '../common/ErrorNotice.js';
 import { ViewBoundary } from '../common/ViewBoundary.js';
 import { EnginePanel } from '../engine/EnginePanel.js';
+import { BundleDropZone } from './BundleDropZone.js';
 import { InstancesPanel } from './InstancesPanel.js';
 import { LabList } from './LabList.js';
 import { PreflightPanel } from './PreflightPanel.js';
@@ -37,7 +38,7 @@ function Labs() {
 
 export function LabPicker() {
   return (
-    <main className="picker">
+    <BundleDropZone className="picker">
       <div className="picker-labs">
         <ViewBoundary name="The lab list">
           <Labs />
@@ -54,6 +55,6 @@ export function LabPicker() {
           <InstancesPanel />
         </ViewBoundary>
       </aside>
-    </main>
+    </BundleDropZone>
   );
 }

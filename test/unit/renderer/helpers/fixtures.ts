@@ -12,6 +12,7 @@ export const summaries: LabSummary[] = [
     seed: 'seed 000 §3',
     file: '/labs/tun-arptables.yaml',
     steps: 7,
+    source: 'builtin',
   },
   {
     id: 'tun-sysctl',
@@ -21,6 +22,7 @@ export const summaries: LabSummary[] = [
     seed: 'seed 004',
     file: '/labs/tun-sysctl.yaml',
     steps: 8,
+    source: 'builtin',
   },
   {
     id: 'repro-wrr-weights',
@@ -31,6 +33,7 @@ export const summaries: LabSummary[] = [
     file: '/labs/repro/wrr-weights.yaml',
     steps: 8,
     base: 'tun-arptables',
+    source: 'builtin',
   },
   {
     id: 'broken',
@@ -40,6 +43,7 @@ export const summaries: LabSummary[] = [
     seed: '',
     file: '/labs/broken.yaml',
     steps: 0,
+    source: 'builtin',
     error: '/labs/broken.yaml:31:20: nodes[1].addresses.lan: 172.25.88.300 is not a host address',
   },
 ];
@@ -162,6 +166,7 @@ export function instance(
     instance: 'a1b2c3d4',
     source: `/labs/${labId}.yaml`,
     sourceHash: 'hash',
+    topologyHash: 'topology-hash',
     startedAt: '2025-01-01T00:00:00Z',
     nodes: [
       nodeStatus('server1', 'director'),

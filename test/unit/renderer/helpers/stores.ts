@@ -5,6 +5,7 @@ import { cancelEngineTimers, useEngineStore } from '../../../../renderer/src/sto
 import { useFaultsStore } from '../../../../renderer/src/stores/faults-store.js';
 import { useFeaturesStore } from '../../../../renderer/src/stores/features-store.js';
 import { useIpvsStore } from '../../../../renderer/src/stores/ipvs-store.js';
+import { useLabFilesStore } from '../../../../renderer/src/stores/lab-files-store.js';
 import { useLabStore } from '../../../../renderer/src/stores/lab-store.js';
 import { useLabsStore } from '../../../../renderer/src/stores/labs-store.js';
 import { usePreflightStore } from '../../../../renderer/src/stores/preflight-store.js';
@@ -21,6 +22,7 @@ export function resetStores(): void {
   useFaultsStore.setState(useFaultsStore.getInitialState(), true);
   useFeaturesStore.setState(useFeaturesStore.getInitialState(), true);
   useIpvsStore.setState(useIpvsStore.getInitialState(), true);
+  useLabFilesStore.setState(useLabFilesStore.getInitialState(), true);
   useLabStore.setState(useLabStore.getInitialState(), true);
   useLabsStore.setState(useLabsStore.getInitialState(), true);
   usePreflightStore.setState(usePreflightStore.getInitialState(), true);
