@@ -39,6 +39,8 @@ describe('watchFolder', () => {
   it('creates the folder it is asked to watch', () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'lvslab-watch-')), 'not', 'yet');
     watchFolder(dir, () => Promise.resolve()).close();
-    expect(() => { writeFileSync(path.join(dir, 'x'), ''); }).not.toThrow();
+    expect(() => {
+      writeFileSync(path.join(dir, 'x'), '');
+    }).not.toThrow();
   });
 });
