@@ -226,8 +226,9 @@ async function dev(file: string, library: LabLibrary, connect: ConnectEngine): P
       console.log('  running: steps, checks and faults apply to it now');
     }
   };
+  // Watching starts first, so that a save during the first report is not missed.
+  const watcher = watchFolder(path.dirname(file), report, { persistent: true });
   await report();
-  const watcher = watchFolder(path.dirname(file), report);
   console.log(`watching ${file} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = () => {

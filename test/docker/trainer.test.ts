@@ -111,7 +111,7 @@ describe('a trainer shares a lab', () => {
       output = '';
     };
     try {
-      await shows(/running: steps, checks and faults apply to it now/);
+      await shows(/running: steps, checks and faults apply to it now\nwatching /);
       writeFileSync(
         file,
         original.replace('title: Send requests to the VIP from the client', 'title: Now curl'),

@@ -41,6 +41,7 @@ describe("a trainer's bundle from the UI alone", () => {
     const card = page.getByTestId('user-labs').getByTestId(`lab-card-${LAB}`);
     await card.waitFor({ timeout: 30_000 });
     await expect(card.textContent()).resolves.toContain('My first LVS-TUN lab');
+    await card.scrollIntoViewIfNeeded();
     await e2e.shot('01-imported');
   });
 
@@ -67,6 +68,7 @@ describe("a trainer's bundle from the UI alone", () => {
   });
 
   it('makes my own copy of a shipped lab', async () => {
+    await page.getByRole('button', { name: '← All labs' }).or(page.getByText('← All labs')).first().click();
     await page.getByTestId('lab-copy-tun-arptables').click();
     await page
       .getByTestId('user-labs')

@@ -13,10 +13,16 @@ export interface LabWatcher {
 
 /**
  * Watches a folder and everything under it; `onChange` runs after each burst of changes, never
- * twice at once (a burst during a run is reported after it). The watcher does not keep the
- * process alive.
+ * twice at once (a burst during a run is reported after it). `persistent`: whether the watcher
+ * keeps the process alive (a command that only watches), or not (a server that has other work).
  */
-export function watchFolder(dir: string, onChange: () => Promise<void>, settleMs = SETTLE_MS): LabWatcher {
+export function watchFolder(
+  dir: string,
+  onChange: () => Promise<void>,
+  options: { settleMs?: number; persistent?: boolean } = {},
+): LabWatcher {
+  const settleMs = options.settleMs ?? SETTLE_MS;
+  const persistent = options.persistent ?? false;
   mkdirSync(dir, { recursive: true });
   let timer: NodeJS.Timeout | null = null;
   let running = false;
@@ -51,10 +57,10 @@ export function watchFolder(dir: string, onChange: () => Promise<void>, settleMs
 
   let watcher: FSWatcher;
   try {
-    watcher = watch(dir, { recursive: true, persistent: false }, schedule);
+    watcher = watch(dir, { recursive: true, persistent }, schedule);
   } catch {
     // Recursive watching needs Linux inotify, macOS or Windows: elsewhere, the top folder only.
-    watcher = watch(dir, { persistent: false }, schedule);
+    watcher = watch(dir, { persistent }, schedule);
   }
   watcher.on('error', () => undefined);
   return {

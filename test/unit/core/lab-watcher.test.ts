@@ -19,7 +19,7 @@ describe('watchFolder', () => {
         changes++;
         return Promise.resolve();
       },
-      100,
+      { settleMs: 100 },
     );
     await settle(50);
     writeFileSync(path.join(dir, '.lab.yaml.swp'), 'a');

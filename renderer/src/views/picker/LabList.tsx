@@ -1,5 +1,6 @@
 // The labs in two groups: LVS Lab's own (the labs, then the reproductions that build on them),
 // and the user's labs folder with the import button.
+import { useEffect, useRef } from 'react';
 import type { LabSummary } from '../../../../shared/api.js';
 import { groupLabs } from '../../stores/labs-store.js';
 import { useLabFilesStore } from '../../stores/lab-files-store.js';
@@ -21,9 +22,14 @@ export interface LabListProps {
 function ImportRefusal() {
   const error = useLabFilesStore((s) => s.importError);
   const dismiss = useLabFilesStore((s) => s.dismissImportError);
+  const box = useRef<HTMLDivElement>(null);
+  // The picker is long: a refusal below the fold would go unseen after a drop at the top.
+  useEffect(() => {
+    box.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [error]);
   if (error === null) return null;
   return (
-    <div data-testid="import-error">
+    <div data-testid="import-error" ref={box}>
       <ErrorNotice title="The bundle was not imported" error={error} onDismiss={dismiss} />
     </div>
   );
