@@ -81,9 +81,10 @@ export async function trainerCommand(
     }
     case 'remove': {
       const labId = required(args[0], 'usage: lvs-lab remove LAB');
-      const { service } = await connect();
-      const running = (await service.status()).some((s) => s.labId === labId);
-      await actions.remove(labId, running);
+      await actions.remove(labId, async () => {
+        const { service } = await connect();
+        return (await service.status()).map((s) => s.labId);
+      });
       out({ removed: labId }, () => `removed ${labId} from your labs`);
       return 0;
     }

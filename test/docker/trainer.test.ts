@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostileBundle } from '../hostile-tar.js';
 import { repoRoot } from './helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'lvslab-trainer-'));
@@ -81,7 +81,10 @@ describe('a trainer shares a lab', () => {
 
   it('refuses a hostile bundle with a clear message, exit 2, and writes nothing', () => {
     const before = readdirSync(userLabs);
-    writeFileSync(path.join(scratch, 'evil.lvslab'), symlinkBundle());
+    writeFileSync(
+      path.join(scratch, 'evil.lvslab'),
+      hostileBundle([{ name: 'lab.yaml', type: '2', linkName: '/etc/passwd', mode: 0o777 }]),
+    );
     const refused = lvsLab('import', 'evil.lvslab');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('symbolic link');
@@ -138,22 +141,3 @@ describe('a trainer shares a lab', () => {
     expect(status.some((s) => s.labId === 'tun-arptables')).toBe(false);
   });
 });
-
-/** A gzip'd ustar archive holding one symbolic link to /etc/passwd, as a crafted bundle would. */
-function symlinkBundle(): Buffer {
-  const header = Buffer.alloc(512);
-  header.write('lab.yaml', 0);
-  header.write('0000777\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write('00000000000\0', 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148);
-  header.write('2', 156);
-  header.write('/etc/passwd', 157);
-  header.write('ustar\0' + '00', 257);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return gzipSync(Buffer.concat([header, Buffer.alloc(1024)]));
-}

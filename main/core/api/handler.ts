@@ -126,8 +126,7 @@ export class ApiHandler {
         return { fileName, base64: bytes.toString('base64') };
       },
       'labs.remove': async (_owner, labId) => {
-        const running = (await service.status()).some((s) => s.labId === labId);
-        await service.userLabs.remove(labId, running);
+        await service.userLabs.remove(labId, async () => (await service.status()).map((s) => s.labId));
         return null;
       },
       'engine.preflight': () => service.preflight(undefined, this.deps.engines?.endpoint()),

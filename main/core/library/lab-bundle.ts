@@ -10,7 +10,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { LabSummary } from '../../../shared/api.js';
-import { BundleError, readBundle, writeBundle, type BundleEntry } from '../bundle/bundle-file.js';
+import {
+  BUNDLE_LIMITS,
+  BundleError,
+  formatBytes,
+  readBundle,
+  writeBundle,
+  type BundleEntry,
+} from '../bundle/bundle-file.js';
 import { readBundleFolder } from '../bundle/read-folder.js';
 import { LabError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
@@ -139,9 +146,10 @@ export async function importFrom(
 ): Promise<LabSummary> {
   if (source.kind === 'bundle') {
     const info = await stat(source.file);
-    if (info.size > 4 * 1024 * 1024)
+    // Refused before it is read into memory; readBundle would refuse it too, once read.
+    if (info.size > BUNDLE_LIMITS.maxBundleBytes)
       throw new BundleError(
-        `${source.file} is ${(info.size / 1024 / 1024).toFixed(1)} MiB; a bundle is at most 4 MiB`,
+        `${source.file} is ${formatBytes(info.size)}; a bundle is at most ${formatBytes(BUNDLE_LIMITS.maxBundleBytes)}`,
       );
     return importBundle(
       library,

@@ -72,9 +72,14 @@ export class UserLabActions {
     return { labId: lab.id, bytes };
   }
 
-  /** Removes one of the user's labs; a running lab must be stopped first. */
-  async remove(labId: string, running: boolean): Promise<void> {
-    if (running) throw new LabError(`lab ${labId} is running`, `stop it first: lvs-lab down ${labId}`);
+  /**
+   * Removes one of the user's labs; a running lab must be stopped first. `runningLabs` asks the
+   * engine: when it cannot be reached, no lab runs on it, and the removal goes ahead.
+   */
+  async remove(labId: string, runningLabs: () => Promise<string[]>): Promise<void> {
+    const running = await runningLabs().catch((): string[] => []);
+    if (running.includes(labId))
+      throw new LabError(`lab ${labId} is running`, `stop it first: lvs-lab down ${labId}`);
     await removeUserLab(this.library, this.userLabsDir, labId);
   }
 }

@@ -16,7 +16,8 @@ import {
   type BundleManifest,
 } from '../../../main/core/bundle/bundle-file.js';
 import { checkBundlePath, findDuplicates } from '../../../main/core/bundle/bundle-paths.js';
-import { readTar, writeTar } from '../../../main/core/bundle/tar.js';
+import { readTar } from '../../../main/core/bundle/tar.js';
+import { fixChecksum, rawTar, type RawEntry } from '../../hostile-tar.js';
 import { defined } from './helpers.js';
 
 const VERSION = '0.4.2';
@@ -41,40 +42,6 @@ const FILES: BundleEntry[] = [
 
 // ---------------------------------------------------------------------------------------------
 // Building hostile bundles
-
-/** One entry as an attacker writes it: any name, any type flag, any mode. */
-interface RawEntry {
-  name: string;
-  data?: Buffer;
-  type?: string;
-  mode?: number;
-}
-
-/** The header's checksum written again after a test changed a field. */
-function fixChecksumAt(tar: Buffer, offset: number): Buffer {
-  const header = tar.subarray(offset, offset + 512);
-  header.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return tar;
-}
-
-/** A ustar archive of raw entries: each written by writeTar, then its type flag changed. */
-function rawTar(entries: RawEntry[]): Buffer {
-  const parts = entries.map((entry) => {
-    const one = writeTar([
-      { name: entry.name, data: entry.data ?? Buffer.alloc(0), mode: entry.mode ?? 0o644 },
-    ]);
-    const body = one.subarray(0, one.length - 1024);
-    if (entry.type !== undefined) {
-      body.write(entry.type, 156, 'latin1');
-      fixChecksumAt(body, 0);
-    }
-    return body;
-  });
-  return Buffer.concat([...parts, Buffer.alloc(1024)]);
-}
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -405,7 +372,7 @@ describe('readBundle refuses', () => {
     const tar = rawTar([manifestEntry(manifestOf([LAB])), LAB, { name: 'passwd', type: '2' }]);
     const header = tar.indexOf('passwd\0');
     tar.write('/etc/passwd', header + 157, 'latin1');
-    expect(refusal(zlib.gzipSync(fixChecksumAt(tar, header))).message).toMatch(
+    expect(refusal(zlib.gzipSync(fixChecksum(tar, header))).message).toMatch(
       /contains a symbolic link, "passwd"/,
     );
   });

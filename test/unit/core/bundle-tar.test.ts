@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTar, TarError, writeTar, type TarInput } from '../../../main/core/bundle/tar.js';
+import { fixChecksum } from '../../hostile-tar.js';
 import { defined } from './helpers.js';
 
 const LIMITS = { maxEntries: 256 };
@@ -20,16 +21,6 @@ const FILES: TarInput[] = [
   // Exactly one block: no padding after it.
   { name: 'pages/block.bin', data: Buffer.alloc(BLOCK, 7), mode: 0o644 },
 ];
-
-/** The header's checksum written again after a test changed a field, so only that field is wrong. */
-function fixChecksum(tar: Buffer, offset = 0): Buffer {
-  const header = tar.subarray(offset, offset + BLOCK);
-  header.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return tar;
-}
 
 function tarError(tar: Buffer, limits = LIMITS): TarError {
   try {

@@ -14,13 +14,13 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BundleError, readBundle, writeBundle } from '../../../main/core/bundle/bundle-file.js';
 import { LabLoadError } from '../../../main/core/lab/loader.js';
 import { LabLibrary } from '../../../main/core/library/lab-library.js';
 import { UserLabActions } from '../../../main/core/library/user-lab-actions.js';
 import { copyId } from '../../../main/core/library/user-labs.js';
+import { hostileBundle } from '../../hostile-tar.js';
 import { labText, ROOT } from './helpers.js';
 
 const VERSION = '0.1.0';
@@ -117,9 +117,11 @@ describe('make my own copy', () => {
 
   it("removes only the user's labs", async () => {
     const copy = await actions.copy('tun-sysctl');
-    await expect(actions.remove('tun-sysctl', false)).rejects.toThrow(/one of LVS Lab's labs/);
-    await expect(actions.remove(copy.id, true)).rejects.toThrow(/is running/);
-    await actions.remove(copy.id, false);
+    const none = () => Promise.resolve([]);
+    await expect(actions.remove('tun-sysctl', none)).rejects.toThrow(/one of LVS Lab's labs/);
+    await expect(actions.remove(copy.id, () => Promise.resolve([copy.id]))).rejects.toThrow(/is running/);
+    // An engine that cannot be reached runs no lab: the removal goes ahead.
+    await actions.remove(copy.id, () => Promise.reject(new Error('no engine')));
     expect(userFiles()).toEqual([]);
   });
 });
@@ -190,7 +192,7 @@ describe('bundles', () => {
   });
 
   it('refuses a hostile bundle (a path out of the folder) and writes nothing', async () => {
-    const bytes = hostileTar('../escape.yaml');
+    const bytes = hostileBundle([{ name: '../escape.yaml', data: Buffer.from('evil') }]);
     await expect(actions.importBytes(bytes, 'evil.lvslab')).rejects.toBeInstanceOf(BundleError);
     expect(userFiles()).toEqual([]);
     expect(readdirSync(scratch)).not.toContain('escape.yaml');
@@ -275,23 +277,3 @@ describe('files a lab places in nodes', () => {
     ]);
   });
 });
-
-/** A gzip'd tar with one file under a hostile name, checksum right, as a crafted bundle would be. */
-function hostileTar(name: string): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write('00000000004\0', 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0' + '00', 257);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  const data = Buffer.alloc(512);
-  data.write('evil');
-  return gzipSync(Buffer.concat([header, data, Buffer.alloc(1024)]));
-}

@@ -40,16 +40,18 @@ async function value<T>(
 }
 
 describe('the labs requests', () => {
-  it('copies a lab and exports it; a removal that cannot ask the engine whether it runs keeps it', async () => {
+  it('copies a lab, exports it and removes it; a shipped lab cannot be removed', async () => {
     const { handler, userLabsDir } = setup();
     const copy = await value<LabSummary>(handler.request('w1', 'labs.copy', ['tun-sysctl']));
     expect(copy).toMatchObject({ id: 'tun-sysctl-copy', source: 'user' });
     const bundle = await value<BundleFile>(handler.request('w1', 'labs.export', ['tun-sysctl-copy']));
     expect(bundle.fileName).toBe('tun-sysctl-copy.lvslab');
-    // Removing checks whether the lab runs: with no engine, the request says so and keeps it.
-    const refused = await handler.request('w1', 'labs.remove', ['tun-sysctl-copy']);
-    expect(refused.ok).toBe(false);
-    expect(readdirSync(userLabsDir)).toEqual(['tun-sysctl-copy']);
+    // Removing asks the engine whether the lab runs: none can be reached, so none runs.
+    const removed = await handler.request('w1', 'labs.remove', ['tun-sysctl-copy']);
+    expect(removed).toEqual({ ok: true, value: null });
+    expect(readdirSync(userLabsDir)).toEqual([]);
+    const builtin = await handler.request('w1', 'labs.remove', ['tun-sysctl']);
+    expect(builtin.ok ? '' : builtin.error.message).toMatch(/one of LVS Lab's labs and cannot be removed/);
   });
 
   it('refuses an upload that is not base64, or too large, before anything runs', async () => {

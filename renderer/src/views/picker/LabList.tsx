@@ -25,7 +25,10 @@ function ImportRefusal() {
   const box = useRef<HTMLDivElement>(null);
   // The picker is long: a refusal below the fold would go unseen after a drop at the top.
   useEffect(() => {
-    box.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+    const element = box.current;
+    // Test DOMs (jsdom) have no scrolling at all.
+    if (element && 'scrollIntoView' in element && typeof element.scrollIntoView === 'function')
+      element.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [error]);
   if (error === null) return null;
   return (
