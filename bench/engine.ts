@@ -90,7 +90,7 @@ async function engineStarts(): Promise<Measurement[]> {
       baseline: firstBaseline,
       baselineName,
       target: { absoluteMax: 90 },
-      notes: 'the base image debian:bookworm-slim present; packages from the Debian mirror',
+      notes: 'the base image debian:trixie-slim present; packages from the Debian mirror',
     },
     {
       name: 'built-in kernel, warm start (boot; the lab image already on its disk)',

@@ -16,9 +16,12 @@ if [ "$MODE" = electron ] && ! node -e "require('electron')" >/dev/null 2>&1; th
 fi
 
 bash scripts/ensure-dockerd.sh
-if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
-  docker pull debian:bookworm-slim 2>/dev/null || bash lab-images/bootstrap-base.sh
-fi
+# The base images: pulled where a registry answers, else made offline from the Debian mirror.
+for base in debian:bookworm-slim debian:trixie-slim; do
+  if ! docker image inspect "$base" >/dev/null 2>&1; then
+    docker pull "$base" 2>/dev/null || bash lab-images/bootstrap-base.sh "$base"
+  fi
+done
 npm run --silent build
 
 if [ "$MODE" = electron ]; then

@@ -1,5 +1,5 @@
 /*
- * LD_PRELOAD shim for Debian's linux.uml (User-mode Linux 6.1) on hosts whose
+ * LD_PRELOAD shim for Debian's linux.uml (User-mode Linux 6.1 and later) on hosts whose
  * XSAVE area is larger than UML's compile-time FPU buffer (AVX-512, PKU, AMX;
  * e.g. Intel Sapphire Rapids: 11008 bytes instead of UML's 832).
  *

@@ -283,7 +283,7 @@ export function engineVerdict(serves: 'host' | 'builtin', hostLacks: string[]): 
   if (serves === 'host') return green('The host engine runs the labs: its kernel has ip_vs and ipip.');
   return [
     `The labs run on LVS Lab's built-in kernel instead${hostLacks.length > 0 ? ` (the host kernel has no ${hostLacks.join(' and no ')})` : ''}:`,
-    '  Linux 6.1 with IPVS, IPIP and arptables, and a Docker Engine inside, in one container on this engine.',
+    '  Linux 6.12 with IPVS, IPIP and arptables, and a Docker Engine inside, in one container on this engine.',
     '  `lvs-lab up` starts it by itself; `lvs-lab engine start` starts it now (about a minute the first time).',
   ].join('\n');
 }

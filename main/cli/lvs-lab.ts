@@ -101,7 +101,7 @@ Commands:
   cleanup [--yes] [--all]    find labs left behind by a crash and remove them (and what a
                              crashed built-in kernel left)
   engine start|status|stop|logs
-                             LVS Lab's built-in kernel (Linux 6.1 with IPVS, IPIP and arptables,
+                             LVS Lab's built-in kernel (Linux 6.12 with IPVS, IPIP and arptables,
                              with a Docker Engine inside, in one container on your engine)
 
 Options:

@@ -1,4 +1,4 @@
-// The kernel tier's engine: LVS Lab's built-in kernel (Debian's user-mode Linux 6.1 with real
+// The kernel tier's engine: LVS Lab's built-in kernel (Debian's user-mode Linux 6.12 with real
 // IPVS and IPIP, a Docker Engine inside, in one container on the host engine), started with the
 // same code users run (`lvs-lab engine start`), as an instance of its own so that a user's engine
 // is never touched. Started and given the lab image once for the whole tier, then stopped.

@@ -2,7 +2,6 @@
 // Docker Engine inside), driven through DOCKER_HOST by the same LabService users run. Each lab: up, every step applied with its
 // checks passing, the lab's extra proof, then down leaving nothing. The bug reproductions
 // (labs/repro/) assert their symptom through their own checks.
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Check } from '../../shared/lab-schema.js';
 import type { StepCheckResult, StepRunResult } from '../../shared/results.js';
@@ -10,7 +9,7 @@ import { stepResult } from '../../main/cli/format.js';
 import { LABEL, labelFilter } from '../../main/core/docker/labels.js';
 import { nodesWithRole, type Lab } from '../../main/core/lab/model.js';
 import { runChecks } from '../../main/core/engine/step-runner.js';
-import { kernelLabService } from './service.js';
+import { hostDocker, kernelLabService } from './service.js';
 
 const service = kernelLabService('labs');
 const docker = service.docker;
@@ -32,7 +31,7 @@ async function labResources(labId: string) {
 
 /** On failure: the kernel's console, every container's log, so the cause is visible in CI. */
 async function diagnose(labId: string) {
-  const engineLog = await new Docker()
+  const engineLog = await hostDocker()
     .getContainer(inject('kernelContainer'))
     .logs({ stdout: true, stderr: true, tail: 40 });
   console.log(`--- the kernel's console (last 40 lines) ---\n${engineLog.toString('utf8')}`);
@@ -137,7 +136,8 @@ describe.each(seedLabs)('seed lab %s on a real kernel', (labId) => {
     const results = await runChecks(lab(), checks, (node, script, timeoutMs) =>
       service.runtime.exec(labId, node, script, { timeoutMs }),
     );
-    expect(results.filter((r) => !r.ok)).toEqual([]);
+    // Label and reason in full: the assertion's own print cuts objects short.
+    expect(results.filter((r) => !r.ok).map((r) => `${r.label}: ${r.reason ?? ''}`)).toEqual([]);
   });
 
   extraProofs[labId]?.();

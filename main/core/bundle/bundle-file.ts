@@ -178,16 +178,10 @@ export function writeBundle(
     );
   }
   for (const file of sorted) checkFileSize(file.path, file.data.length, limits);
+  // manifestJson picks the fields, in their order: the one place that lists them.
   const full: BundleManifest = {
+    ...manifest,
     format: BUNDLE_FORMAT_VERSION,
-    id: manifest.id,
-    title: manifest.title,
-    author: manifest.author,
-    description: manifest.description,
-    minLvsLabVersion: manifest.minLvsLabVersion,
-    createdWith: manifest.createdWith,
-    lab: manifest.lab,
-    ...(manifest.base === undefined ? {} : { base: manifest.base }),
     files: Object.fromEntries(
       sorted.map((f) => [
         f.path,

@@ -11,7 +11,23 @@ import { LABEL } from './labels.js';
 
 export const NODE_IMAGE_REPO = 'lvs-lab/node';
 export const KERNEL_IMAGE_REPO = 'lvs-lab/kernel';
-export const BASE_IMAGE = 'debian:bookworm-slim';
+
+/**
+ * The images a Dockerfile builds FROM, its own stages left out: the node image and the kernel's
+ * rest on different Debian releases, and each must be there (or pulled) before its build.
+ */
+export function baseImagesOf(dockerfile: string): string[] {
+  const stages = new Set<string>();
+  const bases: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (!from?.[1]) continue;
+    const image = from[1];
+    if (!stages.has(image.toLowerCase()) && !bases.includes(image)) bases.push(image);
+    if (from[2]) stages.add(from[2].toLowerCase());
+  }
+  return bases;
+}
 
 export async function contextFiles(contextDir: string): Promise<string[]> {
   const entries = await readdir(contextDir, { recursive: true, withFileTypes: true });
@@ -76,23 +92,8 @@ export async function ensureImage(
     onProgress({ phase: 'image', name: tag, state: 'working', fraction: 1, message: 'image present' });
     return tag;
   }
-  if (!(await imageExists(docker, BASE_IMAGE))) {
-    onProgress({
-      phase: 'image',
-      name: tag,
-      state: 'working',
-      fraction: 0,
-      message: `base image ${BASE_IMAGE} missing; trying to pull it`,
-    });
-    try {
-      await pull(docker, BASE_IMAGE);
-    } catch (error) {
-      throw new Error(
-        `the base image ${BASE_IMAGE} is not on this engine and cannot be pulled (${errorText(error)}). ` +
-          'Without a registry, create it offline with: sudo bash lab-images/bootstrap-base.sh',
-      );
-    }
-  }
+  const dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
+  for (const base of baseImagesOf(dockerfile)) await ensureBaseImage(docker, base, tag, onProgress);
   const files = await contextFiles(contextDir);
   const stream = await docker.buildImage(
     { context: contextDir, src: files },
@@ -125,6 +126,31 @@ export async function ensureImage(
     );
   });
   return tag;
+}
+
+/** A base image is pulled where a registry answers; without one, the script makes it offline. */
+async function ensureBaseImage(
+  docker: Docker,
+  base: string,
+  tag: string,
+  onProgress: ProgressListener,
+): Promise<void> {
+  if (await imageExists(docker, base)) return;
+  onProgress({
+    phase: 'image',
+    name: tag,
+    state: 'working',
+    fraction: 0,
+    message: `base image ${base} missing; trying to pull it`,
+  });
+  try {
+    await pull(docker, base);
+  } catch (error) {
+    throw new Error(
+      `the base image ${base} is not on this engine and cannot be pulled (${errorText(error)}). ` +
+        `Without a registry, create it offline with: sudo bash lab-images/bootstrap-base.sh ${base}`,
+    );
+  }
 }
 
 interface BuildEvent {

@@ -1,4 +1,4 @@
-// LVS Lab's built-in kernel: Debian's user-mode Linux (6.1, with IPVS, IPIP and arptables)
+// LVS Lab's built-in kernel: Debian's user-mode Linux (6.12, with IPVS, IPIP and arptables)
 // running a Docker Engine of its own, inside one container on the host's engine. The rest of the
 // core sees only the Docker endpoint it serves, a unix socket in the user's state folder, and
 // drives it exactly like the host's engine.
@@ -146,7 +146,7 @@ export class BuiltinKernel {
         onProgress({ ...event, phase: 'engine', name: 'provision' });
       });
       report('provision', 'done', image);
-      report('boot', 'working', 'booting Linux 6.1 (user-mode) with its Docker Engine');
+      report('boot', 'working', 'booting the user-mode kernel with its Docker Engine');
       await this.createAndStart(image);
     } else {
       report('provision', 'done', 'already provisioned');

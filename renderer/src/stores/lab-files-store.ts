@@ -57,16 +57,23 @@ function failed(what: string, error: unknown): ErrorInfo {
 }
 
 export const useLabFilesStore = create<LabFilesState>()((set, get) => {
-  /** Runs one action on a lab unless one already runs on it; undefined when it did not run. */
+  /**
+   * Runs one action on a lab unless one already runs on it. A failure is toasted as "<lab> <failure>:
+   * <why>"; null when the action failed or did not run.
+   */
   async function onLab<T>(
     labId: string,
     action: LabFileAction,
+    failure: string,
     work: () => Promise<T>,
-  ): Promise<T | undefined> {
-    if (get().busy[labId] !== undefined) return undefined;
+  ): Promise<T | null> {
+    if (get().busy[labId] !== undefined) return null;
     set({ busy: { ...get().busy, [labId]: action } });
     try {
       return await work();
+    } catch (error) {
+      toast('error', failed(`${labId} ${failure}`, error));
+      return null;
     } finally {
       const { [labId]: _done, ...busy } = get().busy;
       set({ busy });
@@ -103,44 +110,25 @@ export const useLabFilesStore = create<LabFilesState>()((set, get) => {
       set({ importError: null });
     },
 
-    async copy(labId) {
-      const copied = await onLab(labId, 'copy', async () => {
-        try {
-          const lab = await getApi().request('labs.copy', labId);
-          toast('info', `Copied to your labs as ${lab.id}`);
-          await useLabsStore.getState().load();
-          return lab;
-        } catch (error) {
-          toast('error', failed(`${labId} was not copied`, error));
-          return null;
-        }
+    copy(labId) {
+      return onLab(labId, 'copy', 'was not copied', async () => {
+        const lab = await getApi().request('labs.copy', labId);
+        toast('info', `Copied to your labs as ${lab.id}`);
+        await useLabsStore.getState().load();
+        return lab;
       });
-      return copied ?? null;
     },
 
-    async exportBundle(labId) {
-      const bundle = await onLab(labId, 'export', async () => {
-        try {
-          return await getApi().request('labs.export', labId);
-        } catch (error) {
-          toast('error', failed(`${labId} was not exported`, error));
-          return null;
-        }
-      });
-      return bundle ?? null;
+    exportBundle(labId) {
+      return onLab(labId, 'export', 'was not exported', () => getApi().request('labs.export', labId));
     },
 
     async remove(labId) {
-      const removed = await onLab(labId, 'remove', async () => {
-        try {
-          await getApi().request('labs.remove', labId);
-          toast('info', `Removed ${labId} from your labs`);
-          await useLabsStore.getState().load();
-          return true;
-        } catch (error) {
-          toast('error', failed(`${labId} was not removed`, error));
-          return false;
-        }
+      const removed = await onLab(labId, 'remove', 'was not removed', async () => {
+        await getApi().request('labs.remove', labId);
+        toast('info', `Removed ${labId} from your labs`);
+        await useLabsStore.getState().load();
+        return true;
       });
       return removed ?? false;
     },

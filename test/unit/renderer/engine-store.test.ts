@@ -77,12 +77,17 @@ describe('engine store', () => {
       fraction: 0.5,
     });
     engine().applyProgress({ phase: 'engine', name: 'provision', state: 'done', message: 'lvs-lab/kernel' });
-    engine().applyProgress({ phase: 'engine', name: 'boot', state: 'working', message: 'booting Linux 6.1' });
+    engine().applyProgress({
+      phase: 'engine',
+      name: 'boot',
+      state: 'working',
+      message: 'booting the user-mode kernel',
+    });
 
     const phases = enginePhases(engine().progress);
     expect(phases.map((p) => p.label)).toEqual(['Provisioning', 'Boot', 'Lab image']);
     expect(phases[0]?.entry).toMatchObject({ state: 'done', message: 'lvs-lab/kernel', fraction: 1 });
-    expect(phases[1]?.entry).toMatchObject({ state: 'working', message: 'booting Linux 6.1' });
+    expect(phases[1]?.entry).toMatchObject({ state: 'working', message: 'booting the user-mode kernel' });
     expect(phases[2]?.entry).toBeNull();
     // Not someone else's switch: this page's.
     expect(engine().elsewhere).toBe(false);

@@ -81,7 +81,7 @@ describe('preflight: the built-in kernel in one click', () => {
     withEngine(hostEngine(), kernelPreflight('fail', 'ok'));
     const { unmount } = render(<PreflightPanel />);
     expect(
-      screen.getByText(/LVS Lab's built-in kernel can: Linux 6.1 with IPVS and IPIP, in one container/),
+      screen.getByText(/LVS Lab's built-in kernel can: Linux 6.12 with IPVS and IPIP, in one container/),
     ).toBeTruthy();
     expect(screen.getByText('This kernel cannot run LVS-TUN.')).toBeTruthy();
     expect(offer()).toBeTruthy();

@@ -12,6 +12,7 @@ import { App } from '../../../renderer/src/views/app/App.js';
 import { LabHeader } from '../../../renderer/src/views/lab/LabHeader.js';
 import { LabPicker } from '../../../renderer/src/views/picker/LabPicker.js';
 import type { LabSummary } from '../../../shared/api.js';
+import { catchDownloads, type Download } from './helpers/downloads.js';
 import { FakeLabApi } from './helpers/fake-api.js';
 import { arptablesDetail, instance, preflight, step, steps, summaries } from './helpers/fixtures.js';
 import { setup } from './helpers/render.js';
@@ -49,7 +50,7 @@ const bundleBase64 = btoa(String.fromCharCode(...bundleBytes));
 
 let api: FakeLabApi;
 let labs: LabSummary[];
-const downloads: { name: string; blob: Blob }[] = [];
+let downloads: Download[];
 
 beforeEach(() => {
   labs = [...summaries, myLab, brokenMine];
@@ -59,17 +60,7 @@ beforeEach(() => {
       .handle('engine.preflight', () => preflight)
       .handle('lab.status', () => []),
   ));
-  downloads.length = 0;
-  const blobs = new Map<string, Blob>();
-  URL.createObjectURL = (blob: Blob) => {
-    const url = `blob:test/${blobs.size}`;
-    blobs.set(url, blob);
-    return url;
-  };
-  URL.revokeObjectURL = () => undefined;
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    downloads.push({ name: this.download, blob: blobs.get(this.href) ?? new Blob() });
-  });
+  downloads = catchDownloads();
 });
 
 afterEach(() => {

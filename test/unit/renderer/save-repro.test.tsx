@@ -5,25 +5,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LabApiError } from '../../../renderer/src/api/errors.js';
 import { useUiStore } from '../../../renderer/src/stores/ui-store.js';
 import { SaveReproButton } from '../../../renderer/src/views/lab/SaveReproButton.js';
+import { catchDownloads, type Download } from './helpers/downloads.js';
 import { FakeLabApi } from './helpers/fake-api.js';
 import { setup } from './helpers/render.js';
 
 let api: FakeLabApi;
-const downloads: { name: string; blob: Blob }[] = [];
-const blobs = new Map<string, Blob>();
+let downloads: Download[];
 
 beforeEach(() => {
   ({ api } = setup(new FakeLabApi()));
-  downloads.length = 0;
-  URL.createObjectURL = (blob: Blob) => {
-    const url = `blob:test/${blobs.size}`;
-    blobs.set(url, blob);
-    return url;
-  };
-  URL.revokeObjectURL = () => undefined;
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    downloads.push({ name: this.download, blob: blobs.get(this.href) ?? new Blob() });
-  });
+  downloads = catchDownloads();
 });
 
 afterEach(() => {

@@ -16,7 +16,7 @@ export function BuiltinKernelOffer() {
     <section className="notice notice-warn builtin-offer" aria-label="LVS Lab's built-in kernel">
       <p className="builtin-offer-text">
         <strong>This kernel cannot run LVS-TUN.</strong>{' '}
-        {"LVS Lab's built-in kernel can: Linux 6.1 with IPVS and IPIP, in one container."}
+        {"LVS Lab's built-in kernel can: Linux 6.12 with IPVS and IPIP, in one container."}
       </p>
       <div className="notice-actions">
         <button
