@@ -1,5 +1,5 @@
 // The lvs-lab command as a user runs it: the compiled binary, real exit codes, --json output.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,61 +7,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { reproSchema } from '../../shared/repro.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
-import { repoRoot } from './helpers.js';
+import { repoRoot, runLvsLab, type CliResult } from './helpers.js';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-cli-'));
 const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;
 
 /** The command on the host engine: this tier is about the host engine, whatever its kernel lacks. */
-function lvsLab(...args: string[]) {
+function lvsLab(...args: string[]): Promise<CliResult> {
   const [command, ...rest] = args;
   const own = command === undefined || command === 'validate' ? args : [command, '--engine', 'host', ...rest];
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/lvs-lab.js'), ...own], {
-    encoding: 'utf8',
-    env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, NO_COLOR: '1' },
-    timeout: 300_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The same, as a child process the test does not wait for (a capture that runs while it acts). */
-function lvsLabAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, ...rest] = args;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(repoRoot, 'bin/lvs-lab.js'), command ?? '', '--engine', 'host', ...rest],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, NO_COLOR: '1' },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
+  return runLvsLab(own, { env: { LVS_LAB_STATE_DIR: stateDir } });
 }
 
 describe('lvs-lab', () => {
-  beforeAll(() => {
-    lvsLab('down', 'tun-arptables');
+  beforeAll(async () => {
+    await lvsLab('down', 'tun-arptables');
   });
-  afterAll(() => {
-    lvsLab('down', 'tun-arptables');
+  afterAll(async () => {
+    await lvsLab('down', 'tun-arptables');
   });
 
-  it('up, status, exec and down work against the engine', () => {
-    const up = lvsLab('up', 'tun-arptables');
+  it('up, status, exec and down work against the engine', async () => {
+    const up = await lvsLab('up', 'tun-arptables');
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/started tun-arptables/);
     expect(up.stderr).toMatch(/\[node\] server1 done running/);
 
-    const status = lvsLab('status', '--json');
+    const status = await lvsLab('status', '--json');
     const lab = (JSON.parse(status.stdout) as LabInstanceStatus[]).find((l) => l.labId === 'tun-arptables');
     expect(lab?.labId).toBe('tun-arptables');
     expect(lab?.health).toBe('running');
@@ -69,26 +41,36 @@ describe('lvs-lab', () => {
       'lvslab-tun-arptables-lan': '172.25.88.1',
     });
 
-    const exec = lvsLab('exec', 'server2', '--lab', 'tun-arptables', '--', 'cat', '/srv/www/index.html');
+    const exec = await lvsLab(
+      'exec',
+      'server2',
+      '--lab',
+      'tun-arptables',
+      '--',
+      'cat',
+      '/srv/www/index.html',
+    );
     expect(exec.code).toBe(0);
     expect(exec.stdout).toBe('<h1>server2</h1>');
-    expect(lvsLab('exec', 'server2', '--lab', 'tun-arptables', '--', 'sh', '-c', 'exit 3').code).toBe(3);
+    expect((await lvsLab('exec', 'server2', '--lab', 'tun-arptables', '--', 'sh', '-c', 'exit 3')).code).toBe(
+      3,
+    );
 
-    const run = lvsLab('run', 'realserver-arp', '--lab', 'tun-arptables', '--json');
+    const run = await lvsLab('run', 'realserver-arp', '--lab', 'tun-arptables', '--json');
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { check: { ok: boolean } }).check.ok).toBe(true);
 
-    const steps = lvsLab('steps', '--lab', 'tun-arptables');
+    const steps = await lvsLab('steps', '--lab', 'tun-arptables');
     expect(steps.stdout).toMatch(/4\. Hide the VIP from ARP on the real servers \[realserver-arp\] done/);
 
-    const down = lvsLab('down', 'tun-arptables');
+    const down = await lvsLab('down', 'tun-arptables');
     expect(down.code).toBe(0);
     expect(down.stdout).toBe('removed 4 containers and 1 networks\n');
-    expect(lvsLab('status').stdout).not.toMatch(/tun-arptables/);
+    expect((await lvsLab('status')).stdout).not.toMatch(/tun-arptables/);
   });
 
-  it('break, faults and fix: the web server stops and comes back; a fault that cannot apply changes nothing', () => {
-    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
+  it('break, faults and fix: the web server stops and comes back; a fault that cannot apply changes nothing', async () => {
+    expect((await lvsLab('up', 'tun-arptables')).code).toBe(0);
     const page = () =>
       lvsLab(
         'exec',
@@ -102,13 +84,13 @@ describe('lvs-lab', () => {
         '2',
         'http://172.25.88.2/',
       );
-    expect(page().stdout).toBe('<h1>server2</h1>');
+    expect((await page()).stdout).toBe('<h1>server2</h1>');
 
-    const broke = lvsLab('break', 'server2', 'web-stopped');
+    const broke = await lvsLab('break', 'server2', 'web-stopped');
     expect(broke.code, broke.stdout + broke.stderr).toBe(0);
     expect(broke.stdout).toMatch(/broke web-stopped on server2\n {2}symptom: The director still sends/);
-    expect(page().code).not.toBe(0);
-    const listed = JSON.parse(lvsLab('faults', '--json').stdout) as {
+    expect((await page()).code).not.toBe(0);
+    const listed = JSON.parse((await lvsLab('faults', '--json')).stdout) as {
       node: string;
       id: string;
       brokenAt?: string;
@@ -116,66 +98,66 @@ describe('lvs-lab', () => {
     expect(listed.filter((f) => f.brokenAt !== undefined).map((f) => `${f.node}/${f.id}`)).toEqual([
       'server2/web-stopped',
     ]);
-    expect(lvsLab('faults').stdout).toMatch(/web-stopped\s+the web server stopped\s+BROKEN since/);
+    expect((await lvsLab('faults')).stdout).toMatch(/web-stopped\s+the web server stopped\s+BROKEN since/);
 
-    const again = lvsLab('break', 'server2', 'web-stopped');
+    const again = await lvsLab('break', 'server2', 'web-stopped');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/web-stopped is already broken on server2/);
 
-    const fixed = lvsLab('fix', 'server2');
+    const fixed = await lvsLab('fix', 'server2');
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toMatch(/fixed web-stopped on server2/);
-    expect(page().stdout).toBe('<h1>server2</h1>');
+    expect((await page()).stdout).toBe('<h1>server2</h1>');
 
     // No step has put the VIP on tunl0 yet: the fault says so and records nothing.
-    const cannot = lvsLab('break', 'server2', 'vip-removed');
+    const cannot = await lvsLab('break', 'server2', 'vip-removed');
     expect(cannot.code).toBe(1);
     expect(cannot.stdout).toMatch(/could not break vip-removed on server2/);
-    const nothing = lvsLab('fix', 'server2');
+    const nothing = await lvsLab('fix', 'server2');
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/nothing is broken on server2/);
 
-    expect(lvsLab('break', 'client', 'persistence').stderr).toMatch(
+    expect((await lvsLab('break', 'client', 'persistence')).stderr).toMatch(
       /fault persistence is for a director, and client is the client/,
     );
-    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+    expect((await lvsLab('down', 'tun-arptables')).code).toBe(0);
   });
 
-  it('report saves a repro file; replay on this engine runs it or says why it cannot (exit 4); a malformed file exits 2', () => {
-    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
-    expect(lvsLab('break', 'server2', 'web-stopped').code).toBe(0);
+  it('report saves a repro file; replay on this engine runs it or says why it cannot (exit 4); a malformed file exits 2', async () => {
+    expect((await lvsLab('up', 'tun-arptables')).code).toBe(0);
+    expect((await lvsLab('break', 'server2', 'web-stopped')).code).toBe(0);
     const file = path.join(stateDir, 'repro.yaml');
-    const saved = lvsLab('report', '-o', file);
+    const saved = await lvsLab('report', '-o', file);
     expect(saved.code, saved.stderr).toBe(0);
     const report = reproSchema.parse(parse(readFileSync(file, 'utf8')));
     expect(report.record.map((e) => e.kind)).toEqual(['break']);
     expect(report.faults.map((f) => f.id)).toEqual(['web-stopped']);
     expect(report.environment.engine).toMatch(/^host engine, Linux /);
-    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+    expect((await lvsLab('down', 'tun-arptables')).code).toBe(0);
 
-    const replay = lvsLab('replay', file);
+    const replay = await lvsLab('replay', file);
     if (hostHasIpvs) expect(replay.code, replay.stderr).toBe(0);
     else {
       expect(replay.code).toBe(4);
       expect(replay.stderr).toMatch(/cannot replay here: this engine cannot run the lab: .*IPVS/);
     }
-    expect(lvsLab('status').stdout).not.toMatch(/tun-arptables/);
+    expect((await lvsLab('status')).stdout).not.toMatch(/tun-arptables/);
 
     writeFileSync(file, 'format: lvs-lab-repro\nversion: 7\n');
-    const malformed = lvsLab('replay', file);
+    const malformed = await lvsLab('replay', file);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/is not a valid repro file:\n {2}version: /);
   });
 
   it('capture: tcpdump on two nodes at once, one timeline, the pcap files kept and written with -w', async () => {
-    expect(lvsLab('up', 'tun-arptables').code).toBe(0);
+    expect((await lvsLab('up', 'tun-arptables')).code).toBe(0);
     const prefix = path.join(stateDir, 'web');
-    const capture = lvsLabAsync('capture', 'client:eth0', 'server2', '--seconds', '4', '-w', prefix);
+    const capture = lvsLab('capture', 'client:eth0', 'server2', '--seconds', '4', '-w', prefix);
     // While it listens, one request from the client to server2 itself (no step has run yet).
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(lvsLab('exec', 'client', '--', 'curl', '-s', '-m', '1', 'http://172.25.88.2/').stdout).toBe(
-      '<h1>server2</h1>',
-    );
+    expect(
+      (await lvsLab('exec', 'client', '--', 'curl', '-s', '-m', '1', 'http://172.25.88.2/')).stdout,
+    ).toBe('<h1>server2</h1>');
     const result = await capture;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
@@ -189,31 +171,31 @@ describe('lvs-lab', () => {
       // The classic pcap magic, as tcpdump wrote it.
       expect(readFileSync(file).readUInt32LE(0)).toBe(0xa1b2c3d4);
     }
-    const bad = lvsLab('capture', 'client', '--seconds', '900');
+    const bad = await lvsLab('capture', 'client', '--seconds', '900');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/a capture lasts 1 to 300 seconds, not 900/);
-    expect(lvsLab('down', 'tun-arptables').code).toBe(0);
+    expect((await lvsLab('down', 'tun-arptables')).code).toBe(0);
   });
 
-  it('fails with a clear message and status 1 when the lab does not run', () => {
-    const result = lvsLab('steps', '--lab', 'tun-arptables');
+  it('fails with a clear message and status 1 when the lab does not run', async () => {
+    const result = await lvsLab('steps', '--lab', 'tun-arptables');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /lab tun-arptables is not running\n {2}hint: start one with: lvs-lab up <lab>/,
     );
   });
 
-  it('validate names the file, line and field of each problem', () => {
+  it('validate names the file, line and field of each problem', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lvslab-bad-')), 'bad.yaml');
     writeFileSync(file, 'id: bad\ntitle: t\nsummary: s\ndifficulty: easy\n');
-    const result = lvsLab('validate', file, path.join(repoRoot, 'labs/tun-sysctl.yaml'));
+    const result = await lvsLab('validate', file, path.join(repoRoot, 'labs/tun-sysctl.yaml'));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`${file}:4:13: difficulty: .*"beginner"`));
     expect(result.stdout).toMatch(/tun-sysctl.yaml: ok \(lab tun-sysctl\)/);
   });
 
-  it('usage errors exit 2', () => {
-    expect(lvsLab('frobnicate').code).toBe(2);
-    expect(lvsLab('up').code).toBe(2);
+  it('usage errors exit 2', async () => {
+    expect((await lvsLab('frobnicate')).code).toBe(2);
+    expect((await lvsLab('up')).code).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileBundle } from '../hostile-tar.js';
-import { repoRoot } from './helpers.js';
+import { repoRoot, runLvsLab, type CliResult } from './helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'lvslab-trainer-'));
 const stateDir = path.join(scratch, 'state');
@@ -16,14 +16,8 @@ const userLabs = path.join(scratch, 'user-labs');
 const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;
 const LAB = 'trainer-made';
 
-function lvsLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/lvs-lab.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LVS_LAB_STATE_DIR: stateDir, LVS_LAB_USER_LABS: userLabs, NO_COLOR: '1' },
-    cwd: scratch,
-    timeout: 300_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function lvsLab(...args: string[]): Promise<CliResult> {
+  return runLvsLab(args, { env: { LVS_LAB_STATE_DIR: stateDir, LVS_LAB_USER_LABS: userLabs }, cwd: scratch });
 }
 
 /** The trainer's source folder: tun-arptables under another id, with a message of the day on server2. */
@@ -43,34 +37,44 @@ function writeSource(): string {
 }
 
 describe('a trainer shares a lab', () => {
-  beforeAll(() => {
-    lvsLab('down', LAB, '--engine', 'host');
+  beforeAll(async () => {
+    await lvsLab('down', LAB, '--engine', 'host');
   });
-  afterAll(() => {
-    lvsLab('down', LAB, '--engine', 'host');
+  afterAll(async () => {
+    await lvsLab('down', LAB, '--engine', 'host');
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('pack, import into a clean folder, up with the file in place, down; export is byte-identical', () => {
+  it('pack, import into a clean folder, up with the file in place, down; export is byte-identical', async () => {
     const source = writeSource();
-    const packed = lvsLab('pack', source, '-o', 'mine.lvslab', '--author', 'A Trainer');
+    const packed = await lvsLab('pack', source, '-o', 'mine.lvslab', '--author', 'A Trainer');
     expect(packed.code, packed.stderr).toBe(0);
 
-    const imported = lvsLab('import', 'mine.lvslab');
+    const imported = await lvsLab('import', 'mine.lvslab');
     expect(imported.code, imported.stderr).toBe(0);
     expect(readdirSync(userLabs)).toEqual([LAB]);
-    const list = JSON.parse(lvsLab('list', '--json').stdout) as { id: string; source: string }[];
+    const list = JSON.parse((await lvsLab('list', '--json')).stdout) as { id: string; source: string }[];
     expect(list.find((l) => l.id === LAB)?.source).toBe('user');
 
-    const up = lvsLab('up', LAB, '--engine', 'host');
+    const up = await lvsLab('up', LAB, '--engine', 'host');
     expect(up.code, up.stderr).toBe(0);
-    const motd = lvsLab('exec', 'server2', '--engine', 'host', '--', 'stat', '-c', '%a %s', '/etc/motd');
+    const motd = await lvsLab(
+      'exec',
+      'server2',
+      '--engine',
+      'host',
+      '--',
+      'stat',
+      '-c',
+      '%a %s',
+      '/etc/motd',
+    );
     expect(motd.stdout.trim()).toBe(`600 ${'Welcome to the trainer lab\n'.length}`);
-    const cat = lvsLab('exec', 'server2', '--engine', 'host', '--', 'cat', '/etc/motd');
+    const cat = await lvsLab('exec', 'server2', '--engine', 'host', '--', 'cat', '/etc/motd');
     expect(cat.stdout).toBe('Welcome to the trainer lab\n');
-    expect(lvsLab('down', LAB, '--engine', 'host').code).toBe(0);
+    expect((await lvsLab('down', LAB, '--engine', 'host')).code).toBe(0);
 
-    const exported = lvsLab('export', LAB, '-o', 'again.lvslab', '--author', 'A Trainer');
+    const exported = await lvsLab('export', LAB, '-o', 'again.lvslab', '--author', 'A Trainer');
     expect(exported.code, exported.stderr).toBe(0);
     expect(
       readFileSync(path.join(scratch, 'again.lvslab')).equals(
@@ -79,13 +83,13 @@ describe('a trainer shares a lab', () => {
     ).toBe(true);
   });
 
-  it('refuses a hostile bundle with a clear message, exit 2, and writes nothing', () => {
+  it('refuses a hostile bundle with a clear message, exit 2, and writes nothing', async () => {
     const before = readdirSync(userLabs);
     writeFileSync(
       path.join(scratch, 'evil.lvslab'),
       hostileBundle([{ name: 'lab.yaml', type: '2', linkName: '/etc/passwd', mode: 0o777 }]),
     );
-    const refused = lvsLab('import', 'evil.lvslab');
+    const refused = await lvsLab('import', 'evil.lvslab');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('symbolic link');
     expect(readdirSync(userLabs)).toEqual(before);
@@ -98,7 +102,7 @@ describe('a trainer shares a lab', () => {
       `id: ${LAB}`,
     );
     writeFileSync(file, original);
-    expect(lvsLab('up', file, '--engine', 'host').code).toBe(0);
+    expect((await lvsLab('up', file, '--engine', 'host')).code).toBe(0);
     const dev = spawn(
       process.execPath,
       [path.join(repoRoot, 'bin/lvs-lab.js'), 'dev', file, '--engine', 'host'],
@@ -126,18 +130,23 @@ describe('a trainer shares a lab', () => {
       await shows(/networks, nodes or service changed: press r to restart/);
     } finally {
       dev.kill('SIGINT');
-      lvsLab('down', LAB, '--engine', 'host');
+      await lvsLab('down', LAB, '--engine', 'host');
     }
   });
 
-  it.skipIf(hostHasIpvs)('lvs-lab test skips (exit 4) on an engine without IPVS, leaving nothing', () => {
-    const result = lvsLab('test', 'tun-arptables', '--engine', 'host', '--json');
-    expect(result.code, result.stderr).toBe(4);
-    expect(JSON.parse(result.stdout)).toMatchObject({
-      verdict: 'skip',
-      reason: expect.stringContaining('IPVS') as string,
-    });
-    const status = JSON.parse(lvsLab('status', '--engine', 'host', '--json').stdout) as { labId: string }[];
-    expect(status.some((s) => s.labId === 'tun-arptables')).toBe(false);
-  });
+  it.skipIf(hostHasIpvs)(
+    'lvs-lab test skips (exit 4) on an engine without IPVS, leaving nothing',
+    async () => {
+      const result = await lvsLab('test', 'tun-arptables', '--engine', 'host', '--json');
+      expect(result.code, result.stderr).toBe(4);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        verdict: 'skip',
+        reason: expect.stringContaining('IPVS') as string,
+      });
+      const status = JSON.parse((await lvsLab('status', '--engine', 'host', '--json')).stdout) as {
+        labId: string;
+      }[];
+      expect(status.some((s) => s.labId === 'tun-arptables')).toBe(false);
+    },
+  );
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { inject } from 'vitest';
-import { connectEngine } from '../../main/core/docker/engine.js';
+import { connectEngine, dockerAt } from '../../main/core/docker/engine.js';
 import { LabService } from '../../main/core/lab-service.js';
 import { defaultPaths } from '../../main/core/paths.js';
 
@@ -14,15 +14,7 @@ const hostDockerHost = process.env.DOCKER_HOST;
 
 /** The host's Docker Engine, where the kernel's own container runs (whatever DOCKER_HOST says now). */
 export function hostDocker(): Docker {
-  const saved = process.env.DOCKER_HOST;
-  if (hostDockerHost === undefined) delete process.env.DOCKER_HOST;
-  else process.env.DOCKER_HOST = hostDockerHost;
-  try {
-    return new Docker();
-  } finally {
-    if (saved === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = saved;
-  }
+  return hostDockerHost ? dockerAt(hostDockerHost) : new Docker({ socketPath: '/var/run/docker.sock' });
 }
 
 /** `name` tells the state folders of the files apart (/tmp/lvslab-kernel-NAME-…). */
