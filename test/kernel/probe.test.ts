@@ -4,7 +4,7 @@
 // show the LVS-TUN asymmetry: requests in, no packets out, while the real servers send replies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpvsView, ProbeSample } from '../../shared/api.js';
-import { nodesWithRole, type Lab } from '../../main/core/lab/model.js';
+import type { Lab } from '../../main/core/lab/model.js';
 import { readIpvsView } from '../../main/core/probe/ipvs-view.js';
 import { expectationFor, runLiveProbe } from '../../main/core/probe/live.js';
 import { ProbeManager } from '../../main/core/probe/manager.js';
@@ -58,14 +58,10 @@ describe('the probe against the VIP of tun-arptables on a real kernel', () => {
   });
 
   it('50 requests/s for 4 s: round robin (at most two shifts apart), no errors, the rr shares, and the TUN asymmetry', async () => {
-    // Every connection scheduled: with conn_reuse_mode 1, a client source port used again while
-    // its IPVS entry lingers in FIN_WAIT (a TUN director sees only the client's half of a close)
-    // goes along the old entry unscheduled. 6.12 picks source ports far less in sequence than 6.1
-    // did, and 3 of 200 connections went that way in one run, so the exact counts below need the
-    // TUN/DR rescheduling bit (2) as well.
-    const director = nodesWithRole(lab, 'director')[0]?.name ?? 'server1';
-    const reuse = await service.runtime.exec(LAB_ID, director, 'sysctl -w net.ipv4.vs.conn_reuse_mode=3');
-    expect(reuse.exitCode, reuse.stderr).toBe(0);
+    // lvs-node-init has the director schedule every connection (conn_reuse_mode 3), without which
+    // a reused client port can skip a turn of the round robin on this kernel.
+    const reuse = await service.runtime.exec(LAB_ID, 'server1', 'cat /proc/sys/net/ipv4/vs/conn_reuse_mode');
+    expect(reuse.stdout.trim()).toBe('3');
     const before = await settledView();
     expect(before.error).toBeNull();
     const samples: ProbeSample[] = [];
