@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { reproSchema } from '../../shared/repro.js';
 import type { LabInstanceStatus } from '../../shared/status.js';
-import { repoRoot, runLvsLab, type CliResult } from './helpers.js';
+import { runLvsLab, type CliResult } from '../cli-runner.js';
+import { repoRoot } from './helpers.js';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lvslab-cli-'));
 const hostHasIpvs = spawnSync('sh', ['-c', 'test -e /proc/net/ip_vs']).status === 0;

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileBundle } from '../hostile-tar.js';
-import { repoRoot, runLvsLab, type CliResult } from './helpers.js';
+import { runLvsLab, type CliResult } from '../cli-runner.js';
+import { repoRoot } from './helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'lvslab-trainer-'));
 const stateDir = path.join(scratch, 'state');
